@@ -1,0 +1,105 @@
+"""Coverage: which claims cite each sentence of each seed, and which sentences none does."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import URIRef
+
+from belkg.errors import BelkgError
+from belkg.grounding import Citation
+from belkg.sentences import Sentence, split_sentences
+
+
+@dataclass(frozen=True)
+class SkipEntry:
+    """A sentence deliberately left uncited: page furniture, with the reason."""
+
+    seed: str
+    text: str
+    reason: str
+    line: int
+
+
+@dataclass
+class SentenceCoverage:
+    sentence: Sentence
+    claims: list[str] = field(default_factory=list)
+    skipped: SkipEntry | None = None
+
+    @property
+    def status(self) -> str:
+        if self.claims:
+            return "cited"
+        return "skipped" if self.skipped else "uncited"
+
+
+@dataclass
+class SeedCoverage:
+    seed: str
+    document: str
+    sentences: list[SentenceCoverage]
+
+    def count(self, status: str) -> int:
+        return sum(1 for item in self.sentences if item.status == status)
+
+    @property
+    def percent(self) -> float:
+        """The share of sentences not on the skip list that at least one claim cites."""
+        relevant = [item for item in self.sentences if item.status != "skipped"]
+        if not relevant:
+            return 100.0
+        return 100.0 * sum(1 for item in relevant if item.claims) / len(relevant)
+
+
+def read_skip_list(path: Path, shown: str) -> list[SkipEntry]:
+    """Read kg/coverage-skip.txt: `SEED-STEM<TAB>sentence<TAB>reason`, '#' comments."""
+    if not path.exists():
+        return []
+    entries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or not all(part.strip() for part in parts):
+            raise BelkgError("expected three tab-separated fields: seed stem, sentence, reason", f"{shown}:{number}")
+        seed, text, reason = (part.strip() for part in parts)
+        entries.append(SkipEntry(seed, text, reason, number))
+    return entries
+
+
+def _name(claim: object) -> str:
+    text = str(claim)
+    return re.sub(r"^https://w3id\.org/belkg/id/", "bkd:", text) if isinstance(claim, URIRef) else text
+
+
+def compute_coverage(
+    seeds: dict[URIRef, Path], citations: list[Citation], skips: list[SkipEntry]
+) -> list[SeedCoverage]:
+    """Match each sentence of each seed with the claims whose quotes overlap it."""
+    report = []
+    for document, seed in sorted(seeds.items(), key=lambda item: item[1].name):
+        text = seed.read_text(encoding="utf-8")
+        mine = [citation for citation in citations if citation.document == document]
+        skip_for_seed = {entry.text: entry for entry in skips if entry.seed == seed.stem}
+        sentences = []
+        for sentence in split_sentences(text):
+            claims = sorted(
+                {_name(c.claim) for c in mine if c.start < sentence.end and c.end > sentence.start}
+            )
+            sentences.append(SentenceCoverage(sentence, claims, skip_for_seed.get(sentence.text)))
+        report.append(SeedCoverage(seed.stem, _name(document), sentences))
+    return report
+
+
+def unused_skips(report: list[SeedCoverage], skips: list[SkipEntry]) -> list[SkipEntry]:
+    """Skip-list entries that match no uncited sentence (stale, or a typo)."""
+    used = {
+        (seed.seed, item.skipped.text)
+        for seed in report
+        for item in seed.sentences
+        if item.skipped is not None and not item.claims
+    }
+    return [entry for entry in skips if (entry.seed, entry.text) not in used]

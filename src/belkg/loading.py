@@ -1,0 +1,92 @@
+"""Parse the hand-written Turtle into an rdflib Dataset, one named graph per file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from belkg.errors import BelkgError
+from belkg.namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, document_iri
+from belkg.project import Project
+
+
+@dataclass
+class LoadedGraph:
+    """The hand-written graphs of a project, and which file each named graph came from."""
+
+    dataset: Dataset
+    files: dict[URIRef, Path] = field(default_factory=dict)
+    seeds: dict[URIRef, Path] = field(default_factory=dict)
+
+    def file_of(self, graph: URIRef) -> Path | None:
+        return self.files.get(graph)
+
+
+def seed_stem(path: Path) -> str:
+    """The short stem naming a seed's document: "001" for 001_e2ad8a0a6ce2cfb9.txt."""
+    return path.stem.split("_", 1)[0]
+
+
+def parse_turtle(path: Path, shown_as: str | None = None) -> Graph:
+    """Parse one Turtle file; a syntax error becomes a BelkgError at FILE:LINE:COL."""
+    shown = shown_as or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BelkgError("file not found", shown) from None
+    except UnicodeDecodeError as error:
+        raise BelkgError(f"not UTF-8 text (byte {error.start})", shown) from None
+    except OSError as error:
+        raise BelkgError(f"cannot read: {error.strerror}", shown) from None
+    graph = Graph()
+    try:
+        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+    except BadSyntax as error:
+        line = error.lines + 1
+        column = error._i - error._str.rfind("\n", 0, error._i)
+        raise BelkgError(f"Turtle syntax error: {error._why}", f"{shown}:{line}:{column}") from None
+    except Exception as error:  # rdflib raises bare AssertionErrors and others for some bad input
+        message = str(error).split(" at ^ in", 1)[0].strip() or type(error).__name__
+        raise BelkgError(f"Turtle syntax error: {message}", shown) from None
+    return graph
+
+
+def _add(dataset: Dataset, name: URIRef, graph: Graph) -> None:
+    target = dataset.graph(name)
+    for triple in graph:
+        target.add(triple)
+    for prefix, namespace in graph.namespaces():
+        dataset.bind(prefix, namespace, override=False)
+
+
+def load_project(project: Project) -> LoadedGraph:
+    """Load the ontology, the register and every document file as named graphs.
+
+    Each document file kg/<seed-stem>.ttl needs its seed seeds/<seed-stem>.txt and
+    becomes the graph named by its document IRI (bkd:doc-<stem>).
+    """
+    dataset = Dataset(default_union=True)
+    loaded = LoadedGraph(dataset)
+    for name, path in ((ONTOLOGY_GRAPH, project.ontology_file), (ENTITIES_GRAPH, project.entities_file)):
+        _add(dataset, name, parse_turtle(path, project.relative(path)))
+        loaded.files[name] = path
+    seeds = {path.stem: path for path in project.seed_files()}
+    for path in project.document_files():
+        seed = seeds.get(path.stem)
+        if seed is None:
+            raise BelkgError(
+                f"no seed for this document file: expected seeds/{path.stem}.txt", project.relative(path)
+            )
+        name = document_iri(seed_stem(path))
+        if name in loaded.files:
+            raise BelkgError(
+                f"two document files for {name}: {project.relative(loaded.files[name])} and this one",
+                project.relative(path),
+            )
+        _add(dataset, name, parse_turtle(path, project.relative(path)))
+        loaded.files[name] = path
+        loaded.seeds[name] = seed
+    return loaded

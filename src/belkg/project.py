@@ -1,0 +1,111 @@
+"""Find a belkg project folder and name the files in it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from belkg.errors import BelkgError
+
+ENTITIES_FILE = "entities.ttl"
+SKIP_LIST_FILE = "coverage-skip.txt"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A folder holding ontology/, kg/, seeds/ and queries/."""
+
+    root: Path
+
+    @property
+    def ontology_file(self) -> Path:
+        return self.root / "ontology" / "belkg.ttl"
+
+    @property
+    def shapes_file(self) -> Path:
+        return self.root / "ontology" / "shapes.ttl"
+
+    @property
+    def rules_dir(self) -> Path:
+        return self.root / "ontology" / "rules"
+
+    @property
+    def kg_dir(self) -> Path:
+        return self.root / "kg"
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def entities_file(self) -> Path:
+        return self.kg_dir / ENTITIES_FILE
+
+    @property
+    def skip_list_file(self) -> Path:
+        return self.kg_dir / SKIP_LIST_FILE
+
+    def document_files(self) -> list[Path]:
+        """The per-seed claim files: every kg/*.ttl but the register."""
+        return sorted(
+            path
+            for path in self.kg_dir.glob("*.ttl")
+            if path.name != ENTITIES_FILE and not path.name.startswith(("_", "."))
+        )
+
+    def seed_files(self) -> list[Path]:
+        return sorted(self.seeds_dir.glob("*.txt"))
+
+    def rule_files(self) -> list[Path]:
+        return sorted(self.rules_dir.glob("*.rq")) if self.rules_dir.is_dir() else []
+
+    def input_files(self) -> list[Path]:
+        """Every file whose content decides the build's result."""
+        files = [self.ontology_file, self.shapes_file, self.entities_file]
+        files += self.rule_files() + self.document_files() + self.seed_files()
+        if self.skip_list_file.exists():
+            files.append(self.skip_list_file)
+        return files
+
+    def relative(self, path: Path) -> str:
+        """A path as the user should see it: relative to the project when inside it."""
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+def is_project(folder: Path) -> bool:
+    return (folder / "kg").is_dir() and (folder / "ontology").is_dir()
+
+
+def packaged_project() -> Project | None:
+    """The copy of the graph shipped inside the installed package, if there is one."""
+    data = Path(str(resources.files("belkg") / "data"))
+    return Project(data) if is_project(data) else None
+
+
+def find_project(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Project:
+    """The project named by --project, else the nearest one upward from the current
+    folder, else the copy shipped in the package."""
+    if explicit is not None:
+        folder = Path(explicit).resolve()
+        if not is_project(folder):
+            raise BelkgError("not a belkg project (it needs kg/ and ontology/ folders)", str(explicit))
+        return Project(folder)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if is_project(folder):
+            return Project(folder)
+    shipped = packaged_project()
+    if shipped is None:
+        raise BelkgError(
+            "no belkg project here or above, and no graph shipped with the package; use --project DIR"
+        )
+    return shipped

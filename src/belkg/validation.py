@@ -1,0 +1,82 @@
+"""SHACL validation of the hand-written graphs, reported as findings a person understands."""
+
+from __future__ import annotations
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Node
+
+from belkg.findings import Finding, describe, line_of, short_name
+from belkg.loading import LoadedGraph
+from belkg.namespaces import SH
+from belkg.project import Project
+
+_RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def _graph_defining(dataset: Dataset, node: Node) -> URIRef | None:
+    """The named graph in which a node is a subject (where its author wrote it)."""
+    for _, _, _, graph in dataset.quads((node, None, None, None)):  # type: ignore[arg-type]
+        name = graph.identifier if isinstance(graph, Graph) else graph
+        return name if isinstance(name, URIRef) else None
+    return None
+
+
+def _owner(dataset: Dataset, node: Node) -> Node:
+    """A blank node is reported through the named node that points to it."""
+    seen = {node}
+    while not isinstance(node, URIRef):
+        parent = next(iter(dataset.subjects(None, node)), None)  # type: ignore[arg-type]
+        if parent is None or parent in seen:
+            break
+        seen.add(parent)
+        node = parent
+    return node
+
+
+def validate_shapes(project: Project, loaded: LoadedGraph, shapes: Graph) -> list[Finding]:
+    """Run the SHACL shapes over the asserted graphs (ontology included, so subclasses count)."""
+    from pyshacl import validate  # imported here: only validation needs it, and it is slow to import
+
+    data = Graph()
+    for triple in loaded.dataset.triples((None, None, None)):
+        data.add(triple)
+    conforms, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    if conforms:
+        return []
+    assert isinstance(results, Graph)
+    findings = []
+    for result in results.subjects(SH.resultSeverity, None):
+        focus = results.value(result, SH.focusNode)
+        assert focus is not None
+        path = results.value(result, SH.resultPath)
+        component = results.value(result, SH.sourceConstraintComponent)
+        source_shape = results.value(result, SH.sourceShape)
+        message = results.value(result, SH.resultMessage)
+        hint = shapes.value(source_shape, SH.description) if source_shape is not None else None
+        owner = _owner(loaded.dataset, focus)
+        graph = _graph_defining(loaded.dataset, owner)
+        file = loaded.file_of(graph) if graph is not None else None
+        rule = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent") if component else "shape"
+        shape_label = None
+        node_shape = source_shape
+        while node_shape is not None and (node_shape, _RDFS_LABEL, None) not in shapes:
+            node_shape = next(iter(shapes.subjects(SH.property, node_shape)), None)
+        if node_shape is not None:
+            shape_label = shapes.value(node_shape, _RDFS_LABEL)
+        value = results.value(result, SH.value)
+        text = str(message) if message is not None else "does not conform"
+        if value is not None and component is not None and "MinCount" not in str(component):
+            text += f" (found {short_name(value)})"
+        findings.append(
+            Finding(
+                rule=f"{shape_label}: {rule}" if shape_label else rule,
+                message=text,
+                file=project.relative(file) if file else None,
+                line=line_of(file, owner),
+                node=short_name(owner) if owner == focus else f"{short_name(owner)} → {short_name(focus)}",
+                label=describe(loaded.dataset, owner),
+                hint=str(hint) if hint is not None else None,
+                path=short_name(path) if path is not None else None,
+            )
+        )
+    return sorted(findings, key=lambda f: (f.file or "", f.line or 0, f.node or "", f.rule, f.message))
