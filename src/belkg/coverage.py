@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Dataset, URIRef
 
 from belkg.errors import BelkgError
 from belkg.grounding import Citation
+from belkg.project import Project
 from belkg.sentences import Sentence, split_sentences
 
 
@@ -103,3 +104,74 @@ def unused_skips(report: list[SeedCoverage], skips: list[SkipEntry]) -> list[Ski
         if item.skipped is not None and not item.claims
     }
     return [entry for entry in skips if (entry.seed, entry.text) not in used]
+
+
+def citations_from(dataset: Dataset) -> list[Citation]:
+    """The located quotes of a built dataset: the grounding graph's offsets, joined with
+    the claims (in each document's graph) that cite each quote."""
+    from rdflib.namespace import PROV
+
+    from belkg.namespaces import GROUNDING_GRAPH, OA
+
+    grounding = dataset.graph(GROUNDING_GRAPH)
+    citations = []
+    for evidence, start in grounding.subject_objects(OA.start):
+        end = grounding.value(evidence, OA.end)
+        source = dataset.value(evidence, OA.hasSource)
+        if end is None or not isinstance(source, URIRef):
+            continue
+        for claim in dataset.subjects(PROV.wasDerivedFrom, evidence):
+            citations.append(Citation(source, claim, int(start), int(end)))
+    return citations
+
+
+def seeds_of(project: Project) -> dict[URIRef, Path]:
+    """Each seed's document IRI and file."""
+    from belkg.loading import seed_stem
+    from belkg.namespaces import document_iri
+
+    return {document_iri(seed_stem(seed)): seed for seed in project.seed_files()}
+
+
+def project_coverage(project: Project, dataset: Dataset) -> tuple[list[SeedCoverage], list[SkipEntry]]:
+    """Coverage of a built project, and the skip-list entries that matched nothing."""
+    skips = read_skip_list(project.skip_list_file, project.relative(project.skip_list_file))
+    report = compute_coverage(seeds_of(project), citations_from(dataset), skips)
+    return report, unused_skips(report, skips)
+
+
+def summary_rows(report: list[SeedCoverage]) -> list[dict[str, object]]:
+    return [
+        {
+            "seed": seed.seed,
+            "document": seed.document,
+            "sentences": len(seed.sentences),
+            "cited": seed.count("cited"),
+            "skipped": seed.count("skipped"),
+            "uncited": seed.count("uncited"),
+            "percent": round(seed.percent, 1),
+        }
+        for seed in report
+    ]
+
+
+def as_json(report: list[SeedCoverage]) -> list[dict[str, object]]:
+    return [
+        {
+            **summary,
+            "items": [
+                {
+                    "number": item.sentence.number,
+                    "line": item.sentence.line,
+                    "start": item.sentence.start,
+                    "end": item.sentence.end,
+                    "text": item.sentence.text,
+                    "status": item.status,
+                    "claims": item.claims,
+                    "skip_reason": item.skipped.reason if item.skipped else None,
+                }
+                for item in seed.sentences
+            ],
+        }
+        for summary, seed in zip(summary_rows(report), report, strict=True)
+    ]

@@ -1,0 +1,128 @@
+"""The build cache: a finished build stored on disk under a hash of all its inputs.
+
+Each entry is a folder <cache-root>/<key>/ holding the dataset as N-Quads, the findings
+as JSON and a manifest with the N-Quads' SHA-256. Entries are written to a temporary
+folder and renamed into place, so a reader never sees half an entry; an entry whose
+manifest is missing or whose hash does not match is ignored and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from belkg.project import Project
+
+CACHE_FORMAT = 1
+DATASET_FILE = "dataset.nq"
+FINDINGS_FILE = "findings.json"
+MANIFEST_FILE = "manifest.json"
+_TOOLS = ("rdflib", "owlrl", "pyshacl")
+
+
+def default_cache_root() -> Path:
+    """$BELKG_CACHE_DIR, else $XDG_CACHE_HOME/belkg, else ~/.cache/belkg."""
+    explicit = os.environ.get("BELKG_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "belkg"
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def input_key(project: Project) -> str:
+    """A hash of every input file's name and bytes, the format and the tool versions."""
+    from belkg import __version__
+
+    digest = hashlib.sha256()
+    digest.update(f"belkg {__version__} cache {CACHE_FORMAT}\n".encode())
+    for tool in _TOOLS:
+        digest.update(f"{tool} {_version(tool)}\n".encode())
+    for path in project.input_files():
+        digest.update(project.relative(path).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"missing")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    folder: Path
+    manifest: dict[str, Any]
+
+    @property
+    def dataset_file(self) -> Path:
+        return self.folder / DATASET_FILE
+
+    def findings(self) -> list[dict[str, Any]]:
+        data = json.loads((self.folder / FINDINGS_FILE).read_text(encoding="utf-8"))
+        assert isinstance(data, list)
+        return data
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def open_entry(root: Path, key: str) -> CacheEntry | None:
+    """The cached build for this key, or None if there is none or it is damaged."""
+    folder = root / key
+    try:
+        manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+        if manifest.get("key") != key or manifest.get("format") != CACHE_FORMAT:
+            return None
+        if _sha256_file(folder / DATASET_FILE) != manifest.get("dataset_sha256"):
+            return None
+        json.loads((folder / FINDINGS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, AttributeError):
+        return None
+    return CacheEntry(folder, manifest)
+
+
+def write_entry(
+    root: Path, key: str, nquads: bytes, findings: list[dict[str, Any]], extra: dict[str, Any]
+) -> CacheEntry:
+    """Store a build atomically; a damaged entry under the same key is replaced."""
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=root))
+    try:
+        (staging / DATASET_FILE).write_bytes(nquads)
+        (staging / FINDINGS_FILE).write_text(json.dumps(findings, indent=1, ensure_ascii=False), encoding="utf-8")
+        manifest = {
+            "format": CACHE_FORMAT,
+            "key": key,
+            "dataset_sha256": hashlib.sha256(nquads).hexdigest(),
+            **extra,
+        }
+        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        final = root / key
+        if final.exists() and open_entry(root, key) is None:
+            shutil.rmtree(final, ignore_errors=True)
+        try:
+            os.rename(staging, final)
+        except OSError:
+            # Another build finished the same entry first; theirs is as good as ours.
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    entry = open_entry(root, key)
+    if entry is None:  # pragma: no cover - only if the folder is removed under us
+        raise OSError(f"cache entry {final} could not be read back")
+    return entry

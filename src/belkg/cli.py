@@ -1,0 +1,199 @@
+"""The `belkg` command line: a thin layer over the library.
+
+Data goes to stdout, messages and progress to stderr. Exit codes: 0 ok, 1 findings
+(the graph does not conform, or sentences are uncited), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from belkg import __version__
+from belkg.errors import EXIT_FINDINGS, BelkgError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class BelkgGroup(click.Group):
+    """Turns every BelkgError into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BelkgError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+class State:
+    """Options shared by every command, and the build they lead to."""
+
+    def __init__(self, project: str | None, cache_dir: str | None, quiet: bool) -> None:
+        self.project_option = project
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.quiet = quiet
+
+    def project(self) -> Any:
+        from belkg.project import find_project
+
+        return find_project(self.project_option)
+
+    def progress(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(f"… {message}", err=True)
+
+    def build(self, force: bool = False) -> Any:
+        from belkg.build import build
+
+        return build(self.project(), self.cache_dir, force=force, progress=self.progress)
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def output_option(function: F) -> F:
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+        help="Write to this file (atomically) instead of stdout.",
+    )(function)
+
+
+@click.group(cls=BelkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="belkg")
+@click.option("--project", "project", metavar="DIR", default=None,
+              help="The project folder (with kg/ and ontology/). Default: the nearest one upward "
+                   "from the current folder, else the graph shipped with belkg.")
+@click.option("--cache-dir", metavar="DIR", default=None, envvar="BELKG_CACHE_DIR",
+              help="Where builds are cached. Default: $XDG_CACHE_HOME/belkg or ~/.cache/belkg.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
+@click.pass_context
+def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: bool) -> None:
+    """belkg: Belarus's political prisoners and the deals that freed some of them, as a
+    knowledge graph in which every fact cites the words of its source."""
+    ctx.obj = State(project, cache_dir, quiet)
+
+
+@cli.command("build")
+@click.option("--force", is_flag=True, help="Rebuild even if the cache is up to date.")
+@pass_state
+def build_command(state: State, force: bool) -> None:
+    """Load, ground, validate, derive edges, reason, and cache the result."""
+    result = state.build(force=force)
+    counts = result.entry.manifest.get("triples_per_graph", {})
+    for graph, count in sorted(counts.items()):
+        click.echo(f"{count:>7}  {graph}")
+    click.echo(f"{sum(counts.values()):>7}  triples in all", err=False)
+    if result.from_cache:
+        click.echo(f"up to date: cache {result.key[:12]} ({result.entry.folder})", err=True)
+    else:
+        timing = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.seconds.items())
+        click.echo(f"built: {timing}", err=True)
+    if result.findings:
+        click.echo(f"{len(result.findings)} finding(s): run `belkg validate` to see them", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command("validate")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="How to print the findings.")
+@pass_state
+def validate_command(state: State, fmt: str) -> None:
+    """Check the graph: SHACL shapes, quotes in their seeds, labels, seed hashes.
+
+    Exit 0 when it conforms, 1 when there are findings, 2 on an input error.
+    """
+    result = state.build()
+    if fmt == "json":
+        click.echo(json.dumps({"conforms": result.conforms,
+                               "findings": [finding.as_dict() for finding in result.findings]},
+                              indent=2, ensure_ascii=False))
+    else:
+        for finding in result.findings:
+            click.echo(finding.format())
+    if result.findings:
+        files = {finding.file for finding in result.findings}
+        click.echo(f"does not conform: {len(result.findings)} finding(s) in {len(files)} file(s)", err=True)
+        sys.exit(EXIT_FINDINGS)
+    click.echo("conforms: shapes, quotes, labels and seed hashes all check out", err=True)
+
+
+@cli.command("coverage")
+@click.option("--all", "show_all", is_flag=True, help="List every sentence with the claims citing it.")
+@click.option("--seed", "seeds", multiple=True, metavar="STEM", help="Only these seeds (e.g. 001). Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_state
+def coverage_command(state: State, show_all: bool, seeds: tuple[str, ...], fmt: str) -> None:
+    """Per seed, each sentence and the claims that cite it.
+
+    Sentences no claim cites must be listed, with a reason, in kg/coverage-skip.txt.
+    Exit 1 if any other sentence is uncited.
+    """
+    from belkg.coverage import as_json, project_coverage, summary_rows
+
+    result = state.build()
+    report, stale = project_coverage(result.project, result.dataset)
+    if seeds:
+        unknown = set(seeds) - {seed.seed.split("_", 1)[0] for seed in report} - {s.seed for s in report}
+        if unknown:
+            raise BelkgError(f"no such seed: {', '.join(sorted(unknown))}")
+        report = [seed for seed in report if seed.seed in seeds or seed.seed.split("_", 1)[0] in seeds]
+    if fmt == "json":
+        click.echo(json.dumps(as_json(report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"{'seed':<22} {'sentences':>9} {'cited':>6} {'skipped':>7} {'uncited':>7} {'coverage':>8}")
+        for row in summary_rows(report):
+            click.echo(f"{row['seed']!s:<22} {row['sentences']:>9} {row['cited']:>6} {row['skipped']:>7} "
+                       f"{row['uncited']:>7} {row['percent']:>7}%")
+        for seed in report:
+            for item in seed.sentences:
+                if show_all or item.status == "uncited":
+                    cited = ", ".join(item.claims) if item.claims else (
+                        f"skipped: {item.skipped.reason}" if item.skipped else "UNCITED")
+                    click.echo(f"seeds/{seed.seed}.txt:{item.sentence.line}: [{item.status}] "
+                               f"{item.sentence.text[:100]!r} <- {cited}")
+    for entry in stale:
+        click.echo(f"{result.project.relative(result.project.skip_list_file)}:{entry.line}: "
+                   f"skip entry matches no uncited sentence of seed {entry.seed}: {entry.text[:60]!r}", err=True)
+    uncited = sum(seed.count("uncited") for seed in report)
+    if uncited:
+        click.echo(f"{uncited} sentence(s) cited by no claim and not on the skip list", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["nq", "trig", "ttl"]), default=None,
+              help="RDF format. Default: from the -o extension, else nq.")
+@click.option("--graphs", type=click.Choice(["all", "asserted", "inferred"]), default="all", show_default=True,
+              help="The hand-written graphs, the derived ones (grounding, edges, inferences), or both.")
+@output_option
+@pass_state
+def export_command(state: State, fmt: str | None, graphs: str, output: str | None) -> None:
+    """Export the built graph as RDF (named graphs kept in nq and trig)."""
+    from belkg.export import format_for, keeps_graphs, select_graphs, serialize, write_atomically
+
+    chosen = format_for(output, fmt)
+    result = state.build()
+    data = serialize(select_graphs(result.dataset, graphs), chosen)
+    if not keeps_graphs(chosen):
+        click.echo(f"note: {chosen} has no named graphs; writing the union of the {graphs} graphs", err=True)
+    if output and output != "-":
+        write_atomically(Path(output), data)
+        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+def main() -> None:
+    cli(prog_name="belkg")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
