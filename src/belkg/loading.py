@@ -46,7 +46,7 @@ def parse_turtle(path: Path, shown_as: str | None = None) -> Graph:
         graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as error:
         line = error.lines + 1
-        column = error._i - error._str.rfind("\n", 0, error._i)
+        column = error._i - error._str.rfind(b"\n", 0, error._i)
         raise BelkgError(f"Turtle syntax error: {error._why}", f"{shown}:{line}:{column}") from None
     except Exception as error:  # rdflib raises bare AssertionErrors and others for some bad input
         message = str(error).split(" at ^ in", 1)[0].strip() or type(error).__name__

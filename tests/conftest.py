@@ -1,0 +1,122 @@
+"""Shared fixtures: the real project built once per session, and tiny projects to break."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from belkg.build import Build, build
+from belkg.project import Project
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+TINY_SEED = "Alice Example was freed by Bob Example on Monday. Alice Example thanked him.\n"
+
+TINY_ENTITIES = """\
+@prefix bk:   <https://w3id.org/belkg/ontology#> .
+@prefix bkd:  <https://w3id.org/belkg/id/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+
+bkd:alice-example a bk:Person ; skos:prefLabel "Alice Example"@en .
+bkd:bob-example a bk:Person ; skos:prefLabel "Bob Example"@en .
+bkd:the-release a bk:Release ; skos:prefLabel "release of Alice"@en ; bk:labelIsNormalised true .
+"""
+
+TINY_PREFIXES = """\
+@prefix bk:      <https://w3id.org/belkg/ontology#> .
+@prefix bkd:     <https://w3id.org/belkg/id/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix oa:      <http://www.w3.org/ns/oa#> .
+@prefix prov:    <http://www.w3.org/ns/prov#> .
+@prefix schema:  <https://schema.org/> .
+@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
+@prefix time:    <http://www.w3.org/2006/time#> .
+@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+TINY_SEED_NAME = "900_tiny"
+
+
+def tiny_document(claims: str = "", sha256: str | None = None) -> str:
+    """The document file of the tiny seed: its node and the given claims (Turtle)."""
+    import hashlib
+
+    digest = sha256 or hashlib.sha256(TINY_SEED.encode()).hexdigest()
+    return (
+        TINY_PREFIXES
+        + f"""
+bkd:doc-900 a bk:NewsReport ;
+    dcterms:title "Alice Example was freed" ;
+    bk:seedFile "{TINY_SEED_NAME}.txt" ;
+    bk:sha256 "{digest}" .
+"""
+        + claims
+    )
+
+
+GOOD_CLAIM = """
+bkd:claim-900-001 a bk:ParticipationClaim ;
+    bk:event bkd:the-release ; bk:participant bkd:alice-example ; bk:role bk:Released ;
+    prov:wasDerivedFrom [ a bk:Evidence ; oa:hasSource bkd:doc-900 ;
+        oa:exact "Alice Example was freed" ] .
+"""
+
+TinyProject = Callable[..., Project]
+
+
+@pytest.fixture(autouse=True)
+def no_reasoning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiny projects are built without owlrl (two seconds each on the ontology alone),
+    except in tests marked with_reasoning; the session build of the real graph always
+    reasons, because it is made before any test patches anything."""
+    if "with_reasoning" not in request.keywords:
+        from rdflib import Graph
+
+        monkeypatch.setattr("belkg.build.infer", lambda graphs: Graph())
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> TinyProject:
+    """Make a small project: the real ontology, shapes and rules, one tiny seed, a small
+    register and the given claims. Any file can be replaced to break it."""
+
+    def make(
+        claims: str = GOOD_CLAIM,
+        *,
+        document: str | None = None,
+        entities: str = TINY_ENTITIES,
+        seed: str = TINY_SEED,
+    ) -> Project:
+        root = tmp_path / "project"
+        if root.exists():
+            shutil.rmtree(root)
+        shutil.copytree(ROOT / "ontology", root / "ontology")
+        (root / "kg").mkdir()
+        (root / "seeds").mkdir()
+        (root / "seeds" / f"{TINY_SEED_NAME}.txt").write_text(seed, encoding="utf-8")
+        (root / "kg" / "entities.ttl").write_text(entities, encoding="utf-8")
+        text = document if document is not None else tiny_document(claims)
+        (root / "kg" / f"{TINY_SEED_NAME}.ttl").write_text(text, encoding="utf-8")
+        return Project(root)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def built(project: Project, session_cache: Path) -> Build:
+    """The real graph, built once for the whole session."""
+    return build(project, session_cache)

@@ -1,0 +1,95 @@
+"""The build cache: keyed by every input, written atomically, distrusted when damaged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import same_dataset
+
+from belkg.build import build
+from belkg.cache import DATASET_FILE, MANIFEST_FILE, input_key
+from belkg.namespaces import INFERRED_GRAPH
+
+
+@pytest.mark.with_reasoning
+def test_second_build_comes_from_cache(tiny_project, tmp_path):
+    project = tiny_project()
+    first = build(project, tmp_path / "cache")
+    second = build(project, tmp_path / "cache")
+    assert not first.from_cache
+    assert second.from_cache
+    assert second.key == first.key
+    assert same_dataset(first.dataset, second.dataset)
+    assert len(second.dataset.graph(INFERRED_GRAPH)) > 0
+
+
+def _edit(project, which):
+    """Change one input file of the project in a way that keeps it valid."""
+    files = {
+        "ontology": project.ontology_file,
+        "shapes": project.shapes_file,
+        "rule": project.rule_files()[0],
+        "entities": project.entities_file,
+        "document": project.document_files()[0],
+        "seed": project.seed_files()[0],
+    }
+    if which == "skip list":
+        project.skip_list_file.write_text("# nothing skipped\n", encoding="utf-8")
+        return
+    path = files[which]
+    comment = "\n" if which == "seed" else "\n# edited\n"
+    path.write_text(path.read_text(encoding="utf-8") + comment, encoding="utf-8")
+
+
+@pytest.mark.parametrize("which", ["ontology", "shapes", "rule", "entities", "document", "seed", "skip list"])
+def test_any_input_change_rebuilds(tiny_project, tmp_path, which):
+    project = tiny_project()
+    before = input_key(project)
+    build(project, tmp_path / "cache")
+    _edit(project, which)
+    assert input_key(project) != before
+    assert not build(project, tmp_path / "cache").from_cache
+
+
+def test_new_document_file_changes_the_key(tiny_project):
+    project = tiny_project()
+    before = input_key(project)
+    (project.seeds_dir / "901_more.txt").write_text("More.\n", encoding="utf-8")
+    assert input_key(project) != before
+
+
+def test_corrupted_cache_is_rebuilt(tiny_project, tmp_path):
+    project = tiny_project()
+    first = build(project, tmp_path / "cache")
+    dataset_file = first.entry.folder / DATASET_FILE
+    dataset_file.write_bytes(dataset_file.read_bytes()[:100])
+    again = build(project, tmp_path / "cache")
+    assert not again.from_cache
+    assert same_dataset(first.dataset, again.dataset)
+    assert build(project, tmp_path / "cache").from_cache
+
+
+def test_half_written_cache_without_manifest_is_rebuilt(tiny_project, tmp_path):
+    project = tiny_project()
+    first = build(project, tmp_path / "cache")
+    (first.entry.folder / MANIFEST_FILE).unlink()
+    assert not build(project, tmp_path / "cache").from_cache
+
+
+def test_cache_records_findings_and_timings(tiny_project, tmp_path):
+    project = tiny_project(claims="")  # a document without claims still builds
+    project.entities_file.write_text(
+        project.entities_file.read_text() + 'bkd:x a bk:Person ; skos:prefLabel "Nobody Here"@en .\n'
+    )
+    first = build(project, tmp_path / "cache")
+    cached = build(project, tmp_path / "cache")
+    assert [f.rule for f in cached.findings] == [f.rule for f in first.findings] == ["label"]
+    manifest = json.loads((cached.entry.folder / MANIFEST_FILE).read_text())
+    assert set(manifest["seconds"]) >= {"check", "edges", "reason", "total"}
+
+
+def test_force_rebuilds(tiny_project, tmp_path):
+    project = tiny_project()
+    build(project, tmp_path / "cache")
+    assert not build(project, tmp_path / "cache", force=True).from_cache
