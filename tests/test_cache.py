@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import same_dataset
 
 from belkg.build import build
 from belkg.cache import DATASET_FILE, MANIFEST_FILE, input_key
 from belkg.namespaces import INFERRED_GRAPH
+
+from helpers import same_dataset
 
 
 @pytest.mark.with_reasoning

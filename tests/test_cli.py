@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import GOOD_CLAIM, TINY_PREFIXES
-from helpers import same_dataset
 from rdflib import Dataset, Graph
 
 from belkg.cli import cli
+
+from conftest import GOOD_CLAIM, TINY_PREFIXES
+from helpers import same_dataset
 
 
 @pytest.fixture
@@ -87,12 +88,18 @@ def test_build_exits_1_on_findings(tiny_project, run):
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        (TINY_PREFIXES + "bkd:doc-900 a bk:NewsReport \n bkd:x bkd:y .\n",
-         "Error: kg/900_tiny.ttl:11:2: Turtle syntax error: expected '.' or '}' or ']' at end of statement"),
-        (TINY_PREFIXES + "bkd:doc-900 a foo:NewsReport .\n",
-         'Error: kg/900_tiny.ttl:10:15: Turtle syntax error: Prefix "foo:" not bound'),
-        (TINY_PREFIXES + 'bkd:doc-900 dcterms:title "unterminated .\n',
-         "Error: kg/900_tiny.ttl:10:42: Turtle syntax error: newline found in string literal"),
+        (
+            TINY_PREFIXES + "bkd:doc-900 a bk:NewsReport \n bkd:x bkd:y .\n",
+            "Error: kg/900_tiny.ttl:11:2: Turtle syntax error: expected '.' or '}' or ']' at end of statement",
+        ),
+        (
+            TINY_PREFIXES + "bkd:doc-900 a foo:NewsReport .\n",
+            'Error: kg/900_tiny.ttl:10:15: Turtle syntax error: Prefix "foo:" not bound',
+        ),
+        (
+            TINY_PREFIXES + 'bkd:doc-900 dcterms:title "unterminated .\n',
+            "Error: kg/900_tiny.ttl:10:42: Turtle syntax error: newline found in string literal",
+        ),
     ],
     ids=["syntax", "unknown-prefix", "unterminated-string"],
 )

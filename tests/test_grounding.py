@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import hashlib
 
-from conftest import GOOD_CLAIM, TINY_ENTITIES, TINY_SEED, tiny_document
-
 from belkg.build import check
+
+from conftest import GOOD_CLAIM, TINY_ENTITIES, TINY_SEED, tiny_document
 
 
 def _findings(project):
@@ -120,4 +120,6 @@ def test_finding_names_file_and_line(tiny_project):
     assert finding.file == "kg/900_tiny.ttl"
     lines = (tiny_project(claims).kg_dir / "900_tiny.ttl").read_text().splitlines()
     assert lines[finding.line - 1].startswith("bkd:claim-900-001 ")
-    assert finding.format().startswith(f"kg/900_tiny.ttl:{finding.line}: bkd:claim-900-001 (“Alice was freed”): [quote]")
+    assert finding.format().startswith(
+        f"kg/900_tiny.ttl:{finding.line}: bkd:claim-900-001 (“Alice was freed”): [quote]"
+    )

@@ -59,18 +59,31 @@ pass_state = click.make_pass_decorator(State)
 
 def output_option(function: F) -> F:
     return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, allow_dash=True),
+        default=None,
         help="Write to this file (atomically) instead of stdout.",
     )(function)
 
 
 @click.group(cls=BelkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="belkg")
-@click.option("--project", "project", metavar="DIR", default=None,
-              help="The project folder (with kg/ and ontology/). Default: the nearest one upward "
-                   "from the current folder, else the graph shipped with belkg.")
-@click.option("--cache-dir", metavar="DIR", default=None, envvar="BELKG_CACHE_DIR",
-              help="Where builds are cached. Default: $XDG_CACHE_HOME/belkg or ~/.cache/belkg.")
+@click.option(
+    "--project",
+    "project",
+    metavar="DIR",
+    default=None,
+    help="The project folder (with kg/ and ontology/). Default: the nearest one upward "
+    "from the current folder, else the graph shipped with belkg.",
+)
+@click.option(
+    "--cache-dir",
+    metavar="DIR",
+    default=None,
+    envvar="BELKG_CACHE_DIR",
+    help="Where builds are cached. Default: $XDG_CACHE_HOME/belkg or ~/.cache/belkg.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
 @click.pass_context
 def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: bool) -> None:
@@ -100,8 +113,14 @@ def build_command(state: State, force: bool) -> None:
 
 
 @cli.command("validate")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="How to print the findings.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the findings.",
+)
 @pass_state
 def validate_command(state: State, fmt: str) -> None:
     """Check the graph: SHACL shapes, quotes in their seeds, labels, seed hashes.
@@ -110,9 +129,13 @@ def validate_command(state: State, fmt: str) -> None:
     """
     result = state.build()
     if fmt == "json":
-        click.echo(json.dumps({"conforms": result.conforms,
-                               "findings": [finding.as_dict() for finding in result.findings]},
-                              indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {"conforms": result.conforms, "findings": [finding.as_dict() for finding in result.findings]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for finding in result.findings:
             click.echo(finding.format())
@@ -148,18 +171,28 @@ def coverage_command(state: State, show_all: bool, seeds: tuple[str, ...], fmt: 
     else:
         click.echo(f"{'seed':<22} {'sentences':>9} {'cited':>6} {'skipped':>7} {'uncited':>7} {'coverage':>8}")
         for row in summary_rows(report):
-            click.echo(f"{row['seed']!s:<22} {row['sentences']:>9} {row['cited']:>6} {row['skipped']:>7} "
-                       f"{row['uncited']:>7} {row['percent']:>7}%")
+            click.echo(
+                f"{row['seed']!s:<22} {row['sentences']:>9} {row['cited']:>6} {row['skipped']:>7} "
+                f"{row['uncited']:>7} {row['percent']:>7}%"
+            )
         for seed in report:
             for item in seed.sentences:
                 if show_all or item.status == "uncited":
-                    cited = ", ".join(item.claims) if item.claims else (
-                        f"skipped: {item.skipped.reason}" if item.skipped else "UNCITED")
-                    click.echo(f"seeds/{seed.seed}.txt:{item.sentence.line}: [{item.status}] "
-                               f"{item.sentence.text[:100]!r} <- {cited}")
+                    cited = (
+                        ", ".join(item.claims)
+                        if item.claims
+                        else (f"skipped: {item.skipped.reason}" if item.skipped else "UNCITED")
+                    )
+                    click.echo(
+                        f"seeds/{seed.seed}.txt:{item.sentence.line}: [{item.status}] "
+                        f"{item.sentence.text[:100]!r} <- {cited}"
+                    )
     for entry in stale:
-        click.echo(f"{result.project.relative(result.project.skip_list_file)}:{entry.line}: "
-                   f"skip entry matches no uncited sentence of seed {entry.seed}: {entry.text[:60]!r}", err=True)
+        click.echo(
+            f"{result.project.relative(result.project.skip_list_file)}:{entry.line}: "
+            f"skip entry matches no uncited sentence of seed {entry.seed}: {entry.text[:60]!r}",
+            err=True,
+        )
     uncited = sum(seed.count("uncited") for seed in report)
     if uncited:
         click.echo(f"{uncited} sentence(s) cited by no claim and not on the skip list", err=True)
@@ -167,10 +200,20 @@ def coverage_command(state: State, show_all: bool, seeds: tuple[str, ...], fmt: 
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["nq", "trig", "ttl"]), default=None,
-              help="RDF format. Default: from the -o extension, else nq.")
-@click.option("--graphs", type=click.Choice(["all", "asserted", "inferred"]), default="all", show_default=True,
-              help="The hand-written graphs, the derived ones (grounding, edges, inferences), or both.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["nq", "trig", "ttl"]),
+    default=None,
+    help="RDF format. Default: from the -o extension, else nq.",
+)
+@click.option(
+    "--graphs",
+    type=click.Choice(["all", "asserted", "inferred"]),
+    default="all",
+    show_default=True,
+    help="The hand-written graphs, the derived ones (grounding, edges, inferences), or both.",
+)
 @output_option
 @pass_state
 def export_command(state: State, fmt: str | None, graphs: str, output: str | None) -> None:
@@ -196,4 +239,3 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-

@@ -87,9 +87,7 @@ def compute_coverage(
         skip_for_seed = {entry.text: entry for entry in skips if entry.seed == seed.stem}
         sentences = []
         for sentence in split_sentences(text):
-            claims = sorted(
-                {_name(c.claim) for c in mine if c.start < sentence.end and c.end > sentence.start}
-            )
+            claims = sorted({_name(c.claim) for c in mine if c.start < sentence.end and c.end > sentence.start})
             sentences.append(SentenceCoverage(sentence, claims, skip_for_seed.get(sentence.text)))
         report.append(SeedCoverage(seed.stem, _name(document), sentences))
     return report
@@ -121,7 +119,7 @@ def citations_from(dataset: Dataset) -> list[Citation]:
         if end is None or not isinstance(source, URIRef):
             continue
         for claim in dataset.subjects(PROV.wasDerivedFrom, evidence):
-            citations.append(Citation(source, claim, int(start), int(end)))
+            citations.append(Citation(source, claim, int(str(start)), int(str(end))))
     return citations
 
 

@@ -85,7 +85,7 @@ def _file_mode(path: Path) -> int:
 def write_atomically(path: Path, data: bytes) -> None:
     """Write data to path through a temporary file in the same folder, so a failure
     leaves any earlier file untouched."""
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent if str(path.parent) else Path()
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     except OSError as error:

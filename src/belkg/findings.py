@@ -56,7 +56,7 @@ def short_name(term: Node) -> str:
         text = str(term)
         for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
             if text.startswith(namespace) and re.fullmatch(r"[\w.-]*", text[len(namespace) :]):
-                return f"{prefix}:{text[len(namespace):]}"
+                return f"{prefix}:{text[len(namespace) :]}"
         return f"<{text}>"
     if isinstance(term, BNode):
         return "[]"
@@ -72,20 +72,20 @@ def _shorten(text: str) -> str:
 
 def describe(graph: Graph | Dataset, node: Node) -> str | None:
     """A few words a person recognises a node by: its label, or a claim's first quote."""
-    label = graph.value(node, SKOS.prefLabel)  # type: ignore[arg-type]
+    label = graph.value(node, SKOS.prefLabel)
     if label is not None:
         return str(label)
-    exact = graph.value(node, OA.exact)  # type: ignore[arg-type]
+    exact = graph.value(node, OA.exact)
     if exact is None:
-        evidence = graph.value(node, PROV.wasDerivedFrom)  # type: ignore[arg-type]
+        evidence = graph.value(node, PROV.wasDerivedFrom)
         if evidence is not None:
             exact = graph.value(evidence, OA.exact)
     if exact is not None:
         return f"“{_shorten(str(exact))}”"
-    title = graph.value(node, URIRef("http://purl.org/dc/terms/title"))  # type: ignore[arg-type]
+    title = graph.value(node, URIRef("http://purl.org/dc/terms/title"))
     if title is not None:
         return str(title)
-    value = graph.value(node, BK.roleName)  # type: ignore[arg-type]
+    value = graph.value(node, BK.roleName)
     return str(value) if value is not None else None
 
 

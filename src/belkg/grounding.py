@@ -13,14 +13,13 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from belkg.findings import Finding, describe, line_of, short_name
-from belkg.loading import LoadedGraph
+from belkg.loading import LoadedGraph, seed_stem
 from belkg.namespaces import BK, ENTITIES_GRAPH, OA, PROV, SKOS, document_iri
 from belkg.project import Project
 from belkg.quotes import locate_quote
-from belkg.loading import seed_stem
 
 # Literals that repeat the source's words and must lie inside one of their claim's quotes.
-VERBATIM_PROPERTIES = (BK.words, BK.assessment, BK.demand, BK.charge, BK.term)
+VERBATIM_PROPERTIES = (BK.words, BK.assessment, BK.demand, BK.charge, BK["term"])  # BK.term is a method
 
 
 @dataclass(frozen=True)
@@ -80,31 +79,54 @@ class _Checker:
         recorded = graph.value(name, BK.sha256)
         actual = sha256_of(seed)
         if recorded is None:
-            self.finding("seed-hash", "the document does not record its seed's SHA-256", name, name,
-                         f'add bk:sha256 "{actual}" once the seed is confirmed verbatim', graph)
+            self.finding(
+                "seed-hash",
+                "the document does not record its seed's SHA-256",
+                name,
+                name,
+                f'add bk:sha256 "{actual}" once the seed is confirmed verbatim',
+                graph,
+            )
         elif str(recorded) != actual:
-            self.finding("seed-hash",
-                         f"seeds/{seed.name} has changed since it was mapped (SHA-256 {actual[:12]}…, recorded {str(recorded)[:12]}…)",
-                         name, name,
-                         "restore the seed verbatim, or re-check every quote of this document and record the new hash",
-                         graph)
+            self.finding(
+                "seed-hash",
+                f"seeds/{seed.name} has changed since it was mapped "
+                f"(SHA-256 {actual[:12]}…, recorded {str(recorded)[:12]}…)",
+                name,
+                name,
+                "restore the seed verbatim, or re-check every quote of this document and record the new hash",
+                graph,
+            )
         seed_file = graph.value(name, BK.seedFile)
         if seed_file is not None and str(seed_file) != seed.name:
-            self.finding("seed-file", f"bk:seedFile names {seed_file}, but the document's seed is {seed.name}",
-                         name, name, f'set bk:seedFile "{seed.name}"', graph)
+            self.finding(
+                "seed-file",
+                f"bk:seedFile names {seed_file}, but the document's seed is {seed.name}",
+                name,
+                name,
+                f'set bk:seedFile "{seed.name}"',
+                graph,
+            )
         for evidence, exact in graph.subject_objects(OA.exact):
             owner = next(_claims_citing(graph, evidence), evidence)
             source = graph.value(evidence, OA.hasSource)
             if source != name:
-                self.finding("evidence-source",
-                             f"the evidence cites {short_name(source) if source else 'no source'}, but it sits in the graph of {short_name(name)}",
-                             name, owner, f"set oa:hasSource {short_name(name)}, or move the claim to its document's file", graph)
+                self.finding(
+                    "evidence-source",
+                    f"the evidence cites {short_name(source) if source else 'no source'}, "
+                    f"but it sits in the graph of {short_name(name)}",
+                    name,
+                    owner,
+                    f"set oa:hasSource {short_name(name)}, or move the claim to its document's file",
+                    graph,
+                )
                 continue
             occurrence = graph.value(evidence, BK.occurrence)
-            location = locate_quote(text, str(exact), int(occurrence) if occurrence is not None else None)
+            location = locate_quote(text, str(exact), int(str(occurrence)) if occurrence is not None else None)
             if location.span is None:
-                self.finding("quote", f"{location.problem}: “{str(exact)[:80]}”", name, owner,
-                             location.hint or "", graph)
+                self.finding(
+                    "quote", f"{location.problem}: “{str(exact)[:80]}”", name, owner, location.hint or "", graph
+                )
                 continue
             start, end = location.span
             self.result.offsets.add((evidence, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
@@ -113,40 +135,59 @@ class _Checker:
                 self.result.citations.append(Citation(name, claim, start, end))
             spelling = graph.value(evidence, BK.spelling)
             if spelling is not None and str(spelling) not in str(exact):
-                self.finding("spelling", f"the spelling “{spelling}” is not in the evidence quote", name, owner,
-                             "record the name exactly as the quote writes it", graph)
+                self.finding(
+                    "spelling",
+                    f"the spelling “{spelling}” is not in the evidence quote",
+                    name,
+                    owner,
+                    "record the name exactly as the quote writes it",
+                    graph,
+                )
         for prop in VERBATIM_PROPERTIES:
             for claim, value in graph.subject_objects(prop):
                 quotes = [str(graph.value(e, OA.exact) or "") for e in graph.objects(claim, PROV.wasDerivedFrom)]
                 if not any(str(value) in quote for quote in quotes):
-                    self.finding("verbatim", f"{short_name(prop)} “{str(value)[:60]}” is not inside the claim's evidence quote",
-                                 name, claim, "copy the words from the quote exactly, or widen the quote to include them", graph)
+                    self.finding(
+                        "verbatim",
+                        f"{short_name(prop)} “{str(value)[:60]}” is not inside the claim's evidence quote",
+                        name,
+                        claim,
+                        "copy the words from the quote exactly, or widen the quote to include them",
+                        graph,
+                    )
 
     def check_labels(self) -> None:
         seeds_text = _fold("\n".join(path.read_text(encoding="utf-8") for path in self.project.seed_files()))
         dataset = self.loaded.dataset
         graph = dataset.graph(ENTITIES_GRAPH)
-        for node, label in sorted(graph.subject_objects(SKOS.prefLabel | SKOS.altLabel)):  # type: ignore[operator]
+        for node, label in sorted(graph.subject_objects(SKOS.prefLabel | SKOS.altLabel)):
             is_pref = (node, SKOS.prefLabel, label) in graph
             if is_pref and (node, BK.labelIsNormalised, Literal(True)) in graph:
                 continue
             if _fold(str(label)) not in seeds_text:
                 kind = "preferred label" if is_pref else "alternative label"
-                hint = ("mark the thing bk:labelIsNormalised true if this is a descriptive form"
-                        if is_pref else "keep only spellings that a seed uses")
-                self.finding("label", f"the {kind} “{label}” is not found in any seed", ENTITIES_GRAPH, node, hint, graph)
+                hint = (
+                    "mark the thing bk:labelIsNormalised true if this is a descriptive form"
+                    if is_pref
+                    else "keep only spellings that a seed uses"
+                )
+                self.finding(
+                    "label", f"the {kind} “{label}” is not found in any seed", ENTITIES_GRAPH, node, hint, graph
+                )
 
     def check_unmapped_seeds(self) -> None:
         mapped = {seed.stem for seed in self.loaded.seeds.values()}
         for seed in self.project.seed_files():
             if seed.stem not in mapped:
-                self.result.findings.append(Finding(
-                    rule="unmapped-seed",
-                    message=f"no claims file for this seed (expected kg/{seed.stem}.ttl)",
-                    file=self.project.relative(seed),
-                    node=short_name(document_iri(seed_stem(seed))),
-                    hint="map the seed into kg/, or remove it from seeds/",
-                ))
+                self.result.findings.append(
+                    Finding(
+                        rule="unmapped-seed",
+                        message=f"no claims file for this seed (expected kg/{seed.stem}.ttl)",
+                        file=self.project.relative(seed),
+                        node=short_name(document_iri(seed_stem(seed))),
+                        hint="map the seed into kg/, or remove it from seeds/",
+                    )
+                )
 
 
 def ground(project: Project, loaded: LoadedGraph) -> Grounding:

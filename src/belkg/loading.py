@@ -77,9 +77,7 @@ def load_project(project: Project) -> LoadedGraph:
     for path in project.document_files():
         seed = seeds.get(path.stem)
         if seed is None:
-            raise BelkgError(
-                f"no seed for this document file: expected seeds/{path.stem}.txt", project.relative(path)
-            )
+            raise BelkgError(f"no seed for this document file: expected seeds/{path.stem}.txt", project.relative(path))
         name = document_iri(seed_stem(path))
         if name in loaded.files:
             raise BelkgError(

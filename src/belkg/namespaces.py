@@ -5,6 +5,30 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
+__all__ = [
+    "BK",
+    "BKD",
+    "DCTERMS",
+    "DERIVED_GRAPHS",
+    "EDGES_GRAPH",
+    "ENTITIES_GRAPH",
+    "GROUNDING_GRAPH",
+    "INFERRED_GRAPH",
+    "OA",
+    "ONTOLOGY_GRAPH",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SH",
+    "SKOS",
+    "TIME",
+    "XSD",
+    "document_iri",
+]
+
 BK = Namespace("https://w3id.org/belkg/ontology#")
 BKD = Namespace("https://w3id.org/belkg/id/")
 OA = Namespace("http://www.w3.org/ns/oa#")

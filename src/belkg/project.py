@@ -105,7 +105,5 @@ def find_project(explicit: str | os.PathLike[str] | None = None, start: Path | N
             return Project(folder)
     shipped = packaged_project()
     if shipped is None:
-        raise BelkgError(
-            "no belkg project here or above, and no graph shipped with the package; use --project DIR"
-        )
+        raise BelkgError("no belkg project here or above, and no graph shipped with the package; use --project DIR")
     return shipped

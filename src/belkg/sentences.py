@@ -32,7 +32,7 @@ def split_sentences(text: str) -> list[Sentence]:
         cut = 0
         pieces: list[tuple[int, int]] = []
         for match in _SENTENCE_END.finditer(body):
-            candidate = body[cut : match.start()].rstrip("\"”’)")
+            candidate = body[cut : match.start()].rstrip('"”’)')
             if candidate.endswith(_ABBREVIATIONS):
                 continue
             pieces.append((cut, match.end()))

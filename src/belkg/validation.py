@@ -15,7 +15,7 @@ _RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 
 def _graph_defining(dataset: Dataset, node: Node) -> URIRef | None:
     """The named graph in which a node is a subject (where its author wrote it)."""
-    for _, _, _, graph in dataset.quads((node, None, None, None)):  # type: ignore[arg-type]
+    for _, _, _, graph in dataset.quads((node, None, None, None)):
         name = graph.identifier if isinstance(graph, Graph) else graph
         return name if isinstance(name, URIRef) else None
     return None
@@ -25,7 +25,7 @@ def _owner(dataset: Dataset, node: Node) -> Node:
     """A blank node is reported through the named node that points to it."""
     seen = {node}
     while not isinstance(node, URIRef):
-        parent = next(iter(dataset.subjects(None, node)), None)  # type: ignore[arg-type]
+        parent = next(iter(dataset.subjects(None, node)), None)
         if parent is None or parent in seen:
             break
         seen.add(parent)
