@@ -12,8 +12,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from belkg.findings import Finding, describe, line_of, short_name
+from belkg.findings import Finding
 from belkg.loading import LoadedGraph, seed_stem
+from belkg.locating import describe, line_of, short_name
 from belkg.namespaces import BK, ENTITIES_GRAPH, OA, PROV, SKOS, document_iri
 from belkg.project import Project
 from belkg.quotes import locate_quote

@@ -1,64 +1,31 @@
-"""The project's namespaces and the names of the graphs a build produces."""
+"""The project's namespaces and graph names as rdflib terms."""
 
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
+from belkg import prefixes
+
 __all__ = [
-    "BK",
-    "BKD",
-    "DCTERMS",
-    "DERIVED_GRAPHS",
-    "EDGES_GRAPH",
-    "ENTITIES_GRAPH",
-    "GROUNDING_GRAPH",
-    "INFERRED_GRAPH",
-    "OA",
-    "ONTOLOGY_GRAPH",
-    "OWL",
-    "PREFIXES",
-    "PROV",
-    "RDF",
-    "RDFS",
-    "SCHEMA",
-    "SH",
-    "SKOS",
-    "TIME",
-    "XSD",
-    "document_iri",
-]
+    "BK", "BKD", "DCTERMS", "DERIVED_GRAPHS", "EDGES_GRAPH", "ENTITIES_GRAPH", "GROUNDING_GRAPH",
+    "INFERRED_GRAPH", "OA", "ONTOLOGY_GRAPH", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SH",
+    "SKOS", "TIME", "XSD", "document_iri",
+]  # fmt: skip
 
-BK = Namespace("https://w3id.org/belkg/ontology#")
-BKD = Namespace("https://w3id.org/belkg/id/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = Namespace("https://schema.org/")
+BK = Namespace(prefixes.BK)
+BKD = Namespace(prefixes.BKD)
+OA = Namespace(prefixes.PREFIXES["oa"])
+SCHEMA = Namespace(prefixes.PREFIXES["schema"])
 SH = Namespace("http://www.w3.org/ns/shacl#")
+PREFIXES = prefixes.PREFIXES
 
-GRAPH_BASE = "https://w3id.org/belkg/graph/"
-ONTOLOGY_GRAPH = URIRef(GRAPH_BASE + "ontology")
-ENTITIES_GRAPH = URIRef(GRAPH_BASE + "entities")
-GROUNDING_GRAPH = URIRef(GRAPH_BASE + "grounding")
-EDGES_GRAPH = URIRef(GRAPH_BASE + "edges")
-INFERRED_GRAPH = URIRef(GRAPH_BASE + "inferred")
-
-# Graphs computed by the build, as opposed to the hand-written (asserted) ones.
+ONTOLOGY_GRAPH = URIRef(prefixes.ONTOLOGY_GRAPH)
+ENTITIES_GRAPH = URIRef(prefixes.ENTITIES_GRAPH)
+GROUNDING_GRAPH = URIRef(prefixes.GROUNDING_GRAPH)
+EDGES_GRAPH = URIRef(prefixes.EDGES_GRAPH)
+INFERRED_GRAPH = URIRef(prefixes.INFERRED_GRAPH)
 DERIVED_GRAPHS = (GROUNDING_GRAPH, EDGES_GRAPH, INFERRED_GRAPH)
-
-PREFIXES: dict[str, str] = {
-    "bk": str(BK),
-    "bkd": str(BKD),
-    "dcterms": str(DCTERMS),
-    "oa": str(OA),
-    "owl": str(OWL),
-    "prov": str(PROV),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "schema": str(SCHEMA),
-    "skos": str(SKOS),
-    "time": str(TIME),
-    "xsd": str(XSD),
-}
 
 
 def document_iri(stem: str) -> URIRef:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from belkg.findings import Finding, describe, line_of, short_name
+from belkg.findings import Finding
 from belkg.loading import LoadedGraph
+from belkg.locating import describe, line_of, short_name
 from belkg.namespaces import SH
 from belkg.project import Project
 
