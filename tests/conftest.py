@@ -120,3 +120,32 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built(project: Project, session_cache: Path) -> Build:
     """The real graph, built once for the whole session."""
     return build(project, session_cache)
+
+
+Rows = list[dict[str, str]]
+
+
+def _plain_rows(result) -> Rows:  # type: ignore[no-untyped-def]
+    return [{name: term.value for name, term in row.items()} for row in result.rows]
+
+
+@pytest.fixture(scope="session")
+def engines(built: Build) -> dict[str, object]:
+    """Both query engines over the session's build (rdflib is slow to open: once)."""
+    from belkg.querying import open_engine
+
+    return {name: open_engine(built.entry, name) for name in ("oxigraph", "rdflib")}
+
+
+@pytest.fixture(scope="session")
+def run_saved(project: Project, engines: dict[str, object]) -> Callable[..., Rows]:
+    """run_saved(name, **params): a saved query's rows on the default engine, each row a
+    dict from variable to the term's string value (full IRIs, lexical literals)."""
+    from belkg.catalogue import find_saved_query
+    from belkg.querying import run
+
+    def run_saved_query(name: str, engine: str = "oxigraph", **params: str) -> Rows:
+        query = find_saved_query(project.queries_dir, name)
+        return _plain_rows(run(engines[engine], query, params))  # type: ignore[arg-type]
+
+    return run_saved_query

@@ -209,7 +209,7 @@ def test_failed_export_leaves_earlier_file_untouched(tiny_project, run, tmp_path
     def refuse(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("belkg.export.os.replace", refuse)
+    monkeypatch.setattr("belkg.atomic.os.replace", refuse)
     result = run("export", "-o", str(target), project=tiny_project().root)
     assert result.exit_code == 2
     assert result.stderr.strip() == f"Error: {target}: cannot write: No space left on device"

@@ -1,7 +1,8 @@
 """The build cache: a finished build stored on disk under a hash of all its inputs.
 
-Each entry is a folder <cache-root>/<key>/ holding the dataset as N-Quads, the findings
-as JSON and a manifest with the N-Quads' SHA-256. Entries are written to a temporary
+Each entry is a folder <cache-root>/<key>/ holding the dataset as N-Quads, the same
+dataset as an Oxigraph store (what queries read), the findings as JSON and a manifest
+with the N-Quads' SHA-256. Entries are written to a temporary
 folder and renamed into place, so a reader never sees half an entry; an entry whose
 manifest is missing or whose hash does not match is ignored and rebuilt.
 """
@@ -20,8 +21,9 @@ from typing import Any
 
 from belkg.project import Project
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 DATASET_FILE = "dataset.nq"
+STORE_DIR = "oxigraph"
 FINDINGS_FILE = "findings.json"
 MANIFEST_FILE = "manifest.json"
 _TOOLS = ("rdflib", "owlrl", "pyshacl")
@@ -66,6 +68,10 @@ class CacheEntry:
     def dataset_file(self) -> Path:
         return self.folder / DATASET_FILE
 
+    @property
+    def store_dir(self) -> Path:
+        return self.folder / STORE_DIR
+
     def findings(self) -> list[dict[str, Any]]:
         data = json.loads((self.folder / FINDINGS_FILE).read_text(encoding="utf-8"))
         assert isinstance(data, list)
@@ -89,10 +95,22 @@ def open_entry(root: Path, key: str) -> CacheEntry | None:
             return None
         if _sha256_file(folder / DATASET_FILE) != manifest.get("dataset_sha256"):
             return None
+        if not (folder / STORE_DIR).is_dir():
+            return None
         json.loads((folder / FINDINGS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError, AttributeError):
         return None
     return CacheEntry(folder, manifest)
+
+
+def _write_store(nquads: Path, folder: Path) -> None:
+    import pyoxigraph
+
+    store = pyoxigraph.Store(str(folder))
+    store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+    store.flush()
+    store.optimize()
+    del store  # closes the store, releasing its lock before the folder is renamed
 
 
 def write_entry(
@@ -103,6 +121,7 @@ def write_entry(
     staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=root))
     try:
         (staging / DATASET_FILE).write_bytes(nquads)
+        _write_store(staging / DATASET_FILE, staging / STORE_DIR)
         (staging / FINDINGS_FILE).write_text(json.dumps(findings, indent=1, ensure_ascii=False), encoding="utf-8")
         manifest = {
             "format": CACHE_FORMAT,

@@ -48,6 +48,12 @@ class State:
         if not self.quiet:
             click.echo(f"… {message}", err=True)
 
+    def entry(self) -> Any:
+        """The cache entry of the current inputs (built first if needed); no rdflib."""
+        from belkg.session import current_entry
+
+        return current_entry(self.project(), self.cache_dir, self.progress)
+
     def build(self, force: bool = False) -> Any:
         from belkg.build import build
 
@@ -218,7 +224,8 @@ def coverage_command(state: State, show_all: bool, seeds: tuple[str, ...], fmt: 
 @pass_state
 def export_command(state: State, fmt: str | None, graphs: str, output: str | None) -> None:
     """Export the built graph as RDF (named graphs kept in nq and trig)."""
-    from belkg.export import format_for, keeps_graphs, select_graphs, serialize, write_atomically
+    from belkg.atomic import write_atomically
+    from belkg.export import format_for, keeps_graphs, select_graphs, serialize
 
     chosen = format_for(output, fmt)
     result = state.build()
@@ -239,3 +246,119 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+def _write_output(output: str | None, data: str | bytes) -> None:
+    from belkg.atomic import write_atomically
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if output and output != "-":
+        write_atomically(Path(output), raw)
+    else:
+        sys.stdout.buffer.write(raw)
+        sys.stdout.buffer.flush()
+
+
+def engine_options(function: F) -> F:
+    function = click.option(
+        "--no-inference", is_flag=True, help="Query the asserted graphs only (no derived edges, no OWL RL)."
+    )(function)
+    return click.option(
+        "--engine",
+        type=click.Choice(["oxigraph", "rdflib"]),
+        default="oxigraph",
+        show_default=True,
+        help="oxigraph (fast) or rdflib (the reference).",
+    )(function)
+
+
+@cli.command("query")
+@click.argument("target", required=False, metavar="NAME|FILE.rq")
+@click.option("-e", "--expression", "inline", metavar="SPARQL", help="Run this query text instead.")
+@click.option(
+    "-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE", help="A parameter value. Repeatable."
+)
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    type=click.Choice(["table", "json", "xml", "csv", "tsv", "md", "ttl", "nt", "jsonld"]),
+    help="Result format. Default: from -o's extension, else table (Turtle for CONSTRUCT).",
+)
+@engine_options
+@output_option
+@pass_state
+def query_command(
+    state: State, target: str | None, inline: str | None, params: tuple[tuple[str, str], ...],
+    fmt: str | None, engine: str, no_inference: bool, output: str | None,
+) -> None:  # fmt: skip
+    """Run a saved query (by name), a .rq file, or -e 'SPARQL' against the built graph."""
+    from belkg.querying import labels_for, open_engine, resolve_query, run
+    from belkg.results import format_for, render, render_graph
+
+    query = resolve_query(state.project(), target, inline)
+    given = dict(params)
+    if len(given) != len(params):
+        raise BelkgError("a parameter is given twice")
+    runner = open_engine(state.entry(), engine, inference=not no_inference)
+    result = run(runner, query, given)
+    chosen = format_for(output, fmt, result.kind)
+    if result.kind == "graph":
+        _write_output(output, render_graph(result, chosen))
+        return
+    labels = labels_for(runner, result) if chosen in ("table", "md") else {}
+    _write_output(output, render(result, chosen, labels))
+
+
+@cli.group("queries", invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--tag", default=None, help="Only queries with this tag.")
+@click.pass_context
+def queries_group(ctx: click.Context, fmt: str, tag: str | None) -> None:
+    """List the saved queries: name, summary, parameters."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from belkg.catalogue import load_catalogue
+
+    state = ctx.find_object(State)
+    assert state is not None
+    catalogue = [q for q in load_catalogue(state.project().queries_dir) if tag is None or tag in q.tags]
+    if fmt == "json":
+        click.echo(json.dumps([query.as_dict() for query in catalogue], indent=2, ensure_ascii=False))
+        return
+    width = max((len(query.name) for query in catalogue), default=4)
+    for query in catalogue:
+        params = " ".join(
+            f"[-p {p.name} {p.type.upper()}]" if not p.required else f"-p {p.name} {p.type.upper()}"
+            for p in query.params
+        )
+        click.echo(f"{query.name:<{width}}  {query.summary}" + (f"  {params}" if params else ""))
+
+
+@queries_group.command("show")
+@click.argument("name")
+@pass_state
+def queries_show(state: State, name: str) -> None:
+    """Print a saved query: its header and SPARQL."""
+    from belkg.catalogue import find_saved_query
+
+    click.echo(find_saved_query(state.project().queries_dir, name).text, nl=False)
+
+
+@cli.command("stats")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_state
+def stats_command(state: State, fmt: str) -> None:
+    """Triples per graph, things per class, claims per source, kind and hedge,
+    corroboration and conflicts."""
+    from belkg.querying import open_engine
+    from belkg.stats import collect
+
+    report = collect(open_engine(state.entry()))
+    if fmt == "json":
+        click.echo(json.dumps({title: dict(pairs) for title, pairs in report.items()}, indent=2, ensure_ascii=False))
+        return
+    for title, pairs in report.items():
+        click.echo(f"{title}:")
+        for key, count in pairs:
+            click.echo(f"  {count:>7}  {key}")

@@ -1,0 +1,119 @@
+"""Bind saved-query parameters as RDF terms.
+
+Values are parsed by the parameter's type into terms and given to the query as a SPARQL
+VALUES block placed first in the query's WHERE group, so every engine (and any SPARQL
+endpoint) sees the same query and a value can never change its shape: it is written as
+one escaped term, not spliced into the text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from belkg.catalogue import Param, SavedQuery
+from belkg.errors import BelkgError
+from belkg.prefixes import expand
+from belkg.terms import XSD, Term, is_valid_iri
+
+_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'  # short strings
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'  # IRIs
+    r"|#[^\n]*"  # comments
+    r"|\bWHERE\b|[{}]",
+    re.IGNORECASE,
+)
+
+
+def parse_value(param: Param, raw: str) -> Term:
+    """A parameter's value, as typed text from the user, as an RDF term."""
+    kind = param.type
+    try:
+        if kind == "iri":
+            iri = expand(raw.strip())
+            if not is_valid_iri(iri):
+                raise ValueError
+            return Term.iri(iri)
+        if kind == "integer":
+            return Term.literal(str(int(raw.strip())), XSD + "integer")
+        if kind == "decimal":
+            return Term.literal(str(Decimal(raw.strip())), XSD + "decimal")
+        if kind == "date":
+            return Term.literal(datetime.date.fromisoformat(raw.strip()).isoformat(), XSD + "date")
+        if kind == "boolean":
+            lowered = raw.strip().lower()
+            if lowered not in ("true", "false"):
+                raise ValueError
+            return Term.literal(lowered, XSD + "boolean")
+    except (ValueError, InvalidOperation):
+        expected = {
+            "iri": "an IRI (https://... or bkd:slug)",
+            "integer": "an integer",
+            "decimal": "a decimal number",
+            "date": "a date (YYYY-MM-DD)",
+            "boolean": "true or false",
+        }[kind]
+        raise BelkgError(f"parameter {param.name!r} expects {expected}, got {raw!r}") from None
+    return Term.literal(raw)
+
+
+def bind_parameters(query: SavedQuery, given: dict[str, str]) -> dict[str, Term]:
+    """The terms for the query's variables: given values, else defaults; unknown or
+    missing required parameters are errors."""
+    unknown = sorted(set(given) - {param.name for param in query.params})
+    if unknown:
+        known = ", ".join(param.name for param in query.params) or "none"
+        raise BelkgError(f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {known})")
+    bindings = {}
+    for param in query.params:
+        raw = given.get(param.name, param.default)
+        if raw is None:
+            if param.required:
+                raise BelkgError(f"query {query.name!r} needs parameter {param.name!r}: use -p {param.name} VALUE")
+            continue
+        bindings[param.variable] = parse_value(param, raw)
+    return bindings
+
+
+def _where_brace(text: str) -> int | None:
+    """The offset just after the opening brace of the query's top-level WHERE group."""
+    depth = 0
+    after_where = False
+    first_top_brace = None
+    for match in _TOKENS.finditer(text):
+        token = match.group(0)
+        if token == "{":
+            if depth == 0:
+                if after_where:
+                    return match.end()
+                if first_top_brace is None:
+                    first_top_brace = match.end()
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif token.upper() == "WHERE" and depth == 0:
+            after_where = True
+    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", _strip_comments(text), re.IGNORECASE)
+    if form and form.group(1).upper() != "CONSTRUCT":
+        return first_top_brace
+    return None
+
+
+def _strip_comments(text: str) -> str:
+    return _TOKENS.sub(lambda m: " " if m.group(0).startswith("#") else m.group(0), text)
+
+
+def apply_bindings(text: str, bindings: dict[str, Term]) -> str:
+    """The query text with a VALUES block of the bindings opening its WHERE group."""
+    if not bindings:
+        return text
+    position = _where_brace(text)
+    if position is None:
+        raise BelkgError("cannot bind parameters: the query has no WHERE group")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(term.n3() for term in bindings.values())
+    return f"{text[:position]} VALUES ({names}) {{ ({values}) }}{text[position:]}"

@@ -1,0 +1,198 @@
+"""The saved queries: queries/<name>.rq, each with a grlc-style `#+` YAML header."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from belkg.errors import BelkgError
+
+HEADER_KEYS = {"summary", "description", "tags", "params"}
+PARAM_KEYS = {"type", "default", "example", "description", "required"}
+# header type -> the variable suffix the BASIL/grlc convention gives it
+PARAM_TYPES = {
+    "literal": "",
+    "iri": "_iri",
+    "integer": "_integer",
+    "decimal": "_decimal",
+    "date": "_date",
+    "boolean": "_boolean",
+}
+_PARAMETER_VARIABLE = re.compile(r"[?$](_[A-Za-z0-9_]+)")
+_HEADER_LINE = re.compile(r"^#\+ ?(.*)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a saved query."""
+
+    name: str
+    type: str = "literal"
+    default: str | None = None
+    example: str | None = None
+    description: str = ""
+    required: bool = False
+
+    @property
+    def variable(self) -> str:
+        """The query variable (without '?') the parameter binds: _name, _name_iri..."""
+        return f"_{self.name}{PARAM_TYPES[self.type]}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.type,
+            "default": self.default,
+            "example": self.example,
+            "description": self.description,
+            "required": self.required,
+        }
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A saved query: its name (the file stem), header fields and SPARQL text."""
+
+    name: str
+    summary: str
+    description: str
+    text: str
+    path: Path | None = None
+    tags: tuple[str, ...] = ()
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def param(self, name: str) -> Param | None:
+        return next((param for param in self.params if param.name == name), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "summary": self.summary,
+            "description": self.description,
+            "tags": list(self.tags),
+            "params": [param.as_dict() for param in self.params],
+        }
+
+
+def _scalar(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _parse_params(raw: Any, shown: str) -> tuple[Param, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise BelkgError("header 'params' must be a mapping of parameter names", shown)
+    params = []
+    for name, spec in raw.items():
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
+            raise BelkgError(f"parameter name {name!r} must be letters and digits", shown)
+        spec = spec or {}
+        if not isinstance(spec, dict):
+            raise BelkgError(f"parameter {name!r} must be a mapping (type, default, example...)", shown)
+        unknown = set(spec) - PARAM_KEYS
+        if unknown:
+            raise BelkgError(f"parameter {name!r} has unknown key(s): {', '.join(sorted(unknown))}", shown)
+        kind = spec.get("type", "literal")
+        if kind not in PARAM_TYPES:
+            raise BelkgError(
+                f"parameter {name!r} has unknown type {kind!r}; use one of {', '.join(PARAM_TYPES)}", shown
+            )
+        params.append(
+            Param(
+                name=name,
+                type=kind,
+                default=_scalar(spec.get("default")),
+                example=_scalar(spec.get("example")),
+                description=str(spec.get("description") or ""),
+                required=bool(spec.get("required", False)),
+            )
+        )
+    return tuple(params)
+
+
+def parse_saved_query(text: str, name: str, path: Path | None = None, shown: str | None = None) -> SavedQuery:
+    """Parse a saved query's header and check it against the query text."""
+    import yaml  # imported here: only reading saved queries needs it
+
+    where = shown or name
+    header_lines = []
+    for line in text.splitlines():
+        match = _HEADER_LINE.match(line)
+        if match:
+            header_lines.append(match.group(1))
+        elif header_lines and line.strip():
+            break
+    if not header_lines:
+        raise BelkgError("no '#+' header (summary, description, tags, params)", where)
+    try:
+        header = yaml.safe_load("\n".join(header_lines))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise BelkgError(f"header is not valid YAML: {problem}", f"{where}{line}") from None
+    if not isinstance(header, dict):
+        raise BelkgError("header must be a YAML mapping (summary: ..., description: ...)", where)
+    unknown = set(header) - HEADER_KEYS
+    if unknown:
+        raise BelkgError(f"unknown header key(s): {', '.join(sorted(unknown))}", where)
+    for key in ("summary", "description"):
+        if not isinstance(header.get(key), str) or not header[key].strip():
+            raise BelkgError(f"header needs a '{key}' text", where)
+    tags = header.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        raise BelkgError("header 'tags' must be a list of words", where)
+    params = _parse_params(header.get("params"), where)
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    used = set(_PARAMETER_VARIABLE.findall(body))
+    declared = {param.variable: param for param in params}
+    for variable, param in declared.items():
+        if variable not in used:
+            raise BelkgError(f"parameter {param.name!r} is declared but the query does not use ?{variable}", where)
+    for variable in sorted(used - set(declared)):
+        raise BelkgError(f"the query uses ?{variable} but the header declares no parameter for it", where)
+    return SavedQuery(
+        name=name,
+        summary=" ".join(header["summary"].split()),
+        description=header["description"].strip(),
+        text=text,
+        path=path,
+        tags=tuple(tags),
+        params=params,
+    )
+
+
+def read_saved_query(path: Path, shown: str | None = None) -> SavedQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise BelkgError(f"cannot read: {error.strerror}", shown or str(path)) from None
+    return parse_saved_query(text, path.stem, path, shown or str(path))
+
+
+def list_queries(folder: Path) -> list[str]:
+    return sorted(path.stem for path in folder.glob("*.rq"))
+
+
+def load_catalogue(folder: Path, shown: str = "queries") -> list[SavedQuery]:
+    """Every saved query of the folder, each header checked."""
+    return [read_saved_query(path, f"{shown}/{path.name}") for path in sorted(folder.glob("*.rq"))]
+
+
+def find_saved_query(folder: Path, name: str, shown: str = "queries") -> SavedQuery:
+    """A saved query by name; an unknown name suggests the nearest ones."""
+    path = folder / f"{name}.rq"
+    if not path.is_file():
+        known = list_queries(folder)
+        nearest = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(nearest)}?" if nearest else "; `belkg queries` lists them"
+        raise BelkgError(f"no saved query named {name!r}{hint}")
+    return read_saved_query(path, f"{shown}/{path.name}")

@@ -1,0 +1,149 @@
+"""Query engines over a build: pyoxigraph (the default, fast) and rdflib (the reference).
+
+Both return the same QueryResult of plain terms. With inference, a query's default graph
+is the union of every graph of the build; without, only the hand-written (asserted)
+graphs: ontology, register and documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from belkg.errors import BelkgError
+from belkg.prefixes import DERIVED_GRAPHS
+from belkg.terms import Term
+
+ENGINES = ("oxigraph", "rdflib")
+
+
+@dataclass
+class QueryResult:
+    """The result of a SELECT (variables, rows), ASK (boolean) or CONSTRUCT/DESCRIBE (triples)."""
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Term]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+
+
+class Engine(Protocol):
+    name: str
+
+    def run(self, text: str) -> QueryResult: ...
+
+
+def _syntax_error(error: Exception, where: str | None) -> BelkgError:
+    message = " ".join(str(error).split())
+    return BelkgError(f"invalid SPARQL: {message}", where)
+
+
+class OxigraphEngine:
+    """Queries the Oxigraph store the build cache holds, opened read-only."""
+
+    name = "oxigraph"
+
+    def __init__(self, store_dir: Path, *, inference: bool = True) -> None:
+        import pyoxigraph
+
+        self._ox = pyoxigraph
+        self.store = pyoxigraph.Store.read_only(str(store_dir))
+        self.inference = inference
+
+    def _term(self, term: Any) -> Term:
+        ox = self._ox
+        if isinstance(term, ox.NamedNode):
+            return Term.iri(term.value)
+        if isinstance(term, ox.BlankNode):
+            return Term("bnode", term.value)
+        if isinstance(term, ox.Literal):
+            return Term.literal(term.value, term.datatype.value, term.language)
+        raise BelkgError(f"unsupported term in result: {term!r}")  # RDF-star triples
+
+    def run(self, text: str, where: str | None = None) -> QueryResult:
+        ox = self._ox
+        options: dict[str, Any] = {}
+        if self.inference:
+            options["use_default_graph_as_union"] = True
+        else:
+            options["default_graph"] = [
+                graph for graph in self.store.named_graphs() if graph.value not in DERIVED_GRAPHS
+            ]
+        try:
+            result = self.store.query(text, **options)
+        except SyntaxError as error:
+            raise _syntax_error(error, where) from None
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = [variable.value for variable in result.variables]
+            rows = []
+            for solution in result:
+                row = {}
+                for name in variables:
+                    value = solution[name]
+                    if value is not None:
+                        row[name] = self._term(value)
+                rows.append(row)
+            return QueryResult("select", variables=variables, rows=rows)
+        assert isinstance(result, ox.QueryTriples)
+        triples = [(self._term(t.subject), self._term(t.predicate), self._term(t.object)) for t in result]
+        return QueryResult("graph", triples=triples)
+
+
+class RdflibEngine:
+    """The reference engine: rdflib over the cached N-Quads (slow to load; exact)."""
+
+    name = "rdflib"
+
+    def __init__(self, nquads: Path, *, inference: bool = True) -> None:
+        from rdflib import Dataset
+
+        full = Dataset(default_union=True)
+        full.parse(nquads, format="nquads")
+        if inference:
+            self.dataset = full
+        else:
+            self.dataset = Dataset(default_union=True)
+            for graph in full.graphs():
+                if str(graph.identifier) not in DERIVED_GRAPHS:
+                    target = self.dataset.graph(graph.identifier)
+                    for triple in graph:
+                        target.add(triple)
+
+    @staticmethod
+    def _term(term: Any) -> Term:
+        from rdflib import BNode, Literal, URIRef
+
+        if isinstance(term, URIRef):
+            return Term.iri(str(term))
+        if isinstance(term, BNode):
+            return Term("bnode", str(term))
+        if isinstance(term, Literal):
+            datatype = str(term.datatype) if term.datatype else None
+            return Term.literal(str(term), datatype, term.language)
+        raise BelkgError(f"unsupported term in result: {term!r}")
+
+    def run(self, text: str, where: str | None = None) -> QueryResult:
+        try:
+            result = self.dataset.query(text)
+        except Exception as error:  # pyparsing and rdflib raise many types for bad SPARQL
+            raise _syntax_error(error, where) from None
+        if result.type == "ASK":
+            return QueryResult("ask", boolean=bool(result.askAnswer))
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            assert result.graph is not None
+            return QueryResult(
+                "graph", triples=[(self._term(s), self._term(p), self._term(o)) for s, p, o in result.graph]
+            )
+        variables = [str(variable) for variable in result.vars or []]
+        rows = []
+        for solution in result:
+            row = {}
+            for name, value in zip(variables, solution, strict=True):  # type: ignore[arg-type]
+                if value is not None:
+                    row[name] = self._term(value)
+            rows.append(row)
+        return QueryResult("select", variables=variables, rows=rows)

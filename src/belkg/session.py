@@ -1,0 +1,23 @@
+"""The build a command works on: the cached one when the inputs are unchanged, else a
+fresh build. The cached path imports neither rdflib nor the reasoner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from belkg.cache import CacheEntry, default_cache_root, input_key, open_entry
+from belkg.project import Project
+
+
+def current_entry(
+    project: Project, cache_root: Path | None = None, progress: Callable[[str], None] | None = None
+) -> CacheEntry:
+    """The cache entry for the project's current inputs, building it first if needed."""
+    root = cache_root or default_cache_root()
+    entry = open_entry(root, input_key(project))
+    if entry is not None:
+        return entry
+    from belkg.build import build
+
+    return build(project, root, progress=progress or (lambda _: None)).entry

@@ -1,0 +1,70 @@
+"""Numbers about the built graph: triples per graph, things per class, claims per source,
+kind and hedge, corroboration and conflicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from belkg.engines import Engine
+from belkg.prefixes import ENTITIES_GRAPH, PREFIXES, shorten
+
+_PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
+
+QUERIES = {
+    "triples per graph": """
+        SELECT ?graph (COUNT(*) AS ?count) WHERE { GRAPH ?graph { ?s ?p ?o } }
+        GROUP BY ?graph ORDER BY ?graph""",
+    "things per class": f"""
+        SELECT ?class (COUNT(DISTINCT ?thing) AS ?count)
+        WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?thing a ?class }} }}
+        GROUP BY ?class ORDER BY DESC(?count) ?class""",
+    "claims per source": """
+        SELECT ?source (COUNT(DISTINCT ?claim) AS ?count)
+        WHERE { GRAPH ?source { ?claim prov:wasDerivedFrom ?evidence ; a ?kind } ?kind rdfs:subClassOf* bk:Claim }
+        GROUP BY ?source ORDER BY ?source""",
+    "claims per kind": """
+        SELECT ?kind (COUNT(DISTINCT ?claim) AS ?count)
+        WHERE { GRAPH ?source { ?claim prov:wasDerivedFrom ?evidence ; a ?kind } ?kind rdfs:subClassOf* bk:Claim }
+        GROUP BY ?kind ORDER BY DESC(?count) ?kind""",
+    "claims per hedge": """
+        SELECT ?hedge (COUNT(DISTINCT ?claim) AS ?count)
+        WHERE { ?claim prov:wasDerivedFrom ?evidence ; a ?kind . ?kind rdfs:subClassOf* bk:Claim .
+                OPTIONAL { ?claim bk:hedge ?h } BIND (COALESCE(?h, "none") AS ?hedge) }
+        GROUP BY ?hedge ORDER BY DESC(?count) ?hedge""",
+    "events per number of reporting sources": """
+        SELECT ?sources (COUNT(?event) AS ?count) WHERE {
+          { SELECT ?event (COUNT(DISTINCT ?source) AS ?sources) WHERE {
+              ?event a ?class . ?class rdfs:subClassOf* bk:Event .
+              GRAPH ?source { ?claim prov:wasDerivedFrom ?evidence ; ?property ?event } }
+            GROUP BY ?event } }
+        GROUP BY ?sources ORDER BY DESC(?sources)""",
+    "conflicts": """
+        SELECT ?kind (COUNT(*) AS ?count) WHERE {
+          { ?a bk:conflictsWith ?b . FILTER (STR(?a) < STR(?b)) BIND ("explicit conflictsWith links" AS ?kind) }
+          UNION
+          { GRAPH ?sa { ?a a bk:CountClaim ; bk:countOf ?thing ; bk:value ?va } .
+            GRAPH ?sb { ?b a bk:CountClaim ; bk:countOf ?thing ; bk:value ?vb } .
+            FILTER (?va != ?vb && STR(?sa) < STR(?sb))
+            BIND ("counts that differ between sources" AS ?kind) }
+        } GROUP BY ?kind ORDER BY ?kind""",
+}
+
+
+def _value(term: Any) -> Any:
+    if term is None:
+        return None
+    if term.is_iri:
+        return shorten(term.value)
+    if term.datatype and term.datatype.endswith("#integer"):
+        return int(term.value)
+    return term.value
+
+
+def collect(engine: Engine) -> dict[str, list[tuple[Any, int]]]:
+    """Each statistic as (key, count) pairs."""
+    report = {}
+    for title, text in QUERIES.items():
+        result = engine.run(_PROLOGUE + text)
+        key, count = result.variables
+        report[title] = [(_value(row.get(key)), int(row[count].value)) for row in result.rows if count in row]
+    return report
