@@ -94,3 +94,16 @@ def test_force_rebuilds(tiny_project, tmp_path):
     project = tiny_project()
     build(project, tmp_path / "cache")
     assert not build(project, tmp_path / "cache", force=True).from_cache
+
+
+def test_same_size_corruption_is_caught_by_a_build(tiny_project, tmp_path):
+    from belkg.session import current_entry
+
+    project = tiny_project()
+    first = build(project, tmp_path / "cache")
+    dataset_file = first.entry.folder / DATASET_FILE
+    data = bytearray(dataset_file.read_bytes())
+    data[10] ^= 1
+    dataset_file.write_bytes(bytes(data))
+    assert current_entry(project, tmp_path / "cache").folder == first.entry.folder  # the quick check
+    assert not build(project, tmp_path / "cache").from_cache  # the thorough one

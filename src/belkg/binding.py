@@ -8,9 +8,7 @@ one escaped term, not spliced into the text.
 
 from __future__ import annotations
 
-import datetime
 import re
-from decimal import Decimal, InvalidOperation
 
 from belkg.catalogue import Param, SavedQuery
 from belkg.errors import BelkgError
@@ -31,6 +29,9 @@ _TOKENS = re.compile(
 
 def parse_value(param: Param, raw: str) -> Term:
     """A parameter's value, as typed text from the user, as an RDF term."""
+    import datetime
+    from decimal import Decimal, InvalidOperation
+
     kind = param.type
     try:
         if kind == "iri":

@@ -12,10 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
+import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +37,18 @@ def default_cache_root() -> Path:
 
 
 def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    """The installed version of a distribution, read off its .dist-info folder's name:
+    importlib.metadata would cost every command tens of milliseconds."""
+    prefix = distribution.lower().replace("-", "_") + "-"
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.lower().startswith(prefix) and name.endswith(".dist-info"):
+                return name[len(prefix) : -len(".dist-info")]
+    return "unknown"
 
 
 def input_key(project: Project) -> str:
@@ -86,14 +92,21 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def open_entry(root: Path, key: str) -> CacheEntry | None:
-    """The cached build for this key, or None if there is none or it is damaged."""
+def open_entry(root: Path, key: str, *, thorough: bool = True) -> CacheEntry | None:
+    """The cached build for this key, or None if there is none or it is damaged.
+
+    Entries appear whole (they are renamed into place), so the quick check used on the
+    query path compares the dataset's size with the manifest; `thorough` also compares
+    its SHA-256, as every build does before it trusts an entry.
+    """
     folder = root / key
     try:
         manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
         if manifest.get("key") != key or manifest.get("format") != CACHE_FORMAT:
             return None
-        if _sha256_file(folder / DATASET_FILE) != manifest.get("dataset_sha256"):
+        if (folder / DATASET_FILE).stat().st_size != manifest.get("dataset_bytes"):
+            return None
+        if thorough and _sha256_file(folder / DATASET_FILE) != manifest.get("dataset_sha256"):
             return None
         if not (folder / STORE_DIR).is_dir():
             return None
@@ -117,6 +130,9 @@ def write_entry(
     root: Path, key: str, nquads: bytes, findings: list[dict[str, Any]], extra: dict[str, Any]
 ) -> CacheEntry:
     """Store a build atomically; a damaged entry under the same key is replaced."""
+    import shutil
+    import tempfile
+
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=root))
     try:
@@ -127,6 +143,7 @@ def write_entry(
             "format": CACHE_FORMAT,
             "key": key,
             "dataset_sha256": hashlib.sha256(nquads).hexdigest(),
+            "dataset_bytes": len(nquads),
             **extra,
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")

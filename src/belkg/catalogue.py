@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,12 +170,41 @@ def parse_saved_query(text: str, name: str, path: Path | None = None, shown: str
     )
 
 
-def read_saved_query(path: Path, shown: str | None = None) -> SavedQuery:
+def _from_cache(text: str, name: str, path: Path | None, cache_dir: Path) -> tuple[SavedQuery | None, Path]:
+    """A header parsed before, stored under the hash of the query's text: reading it back
+    as JSON spares the query path the import of a YAML parser."""
+    import hashlib
+
+    entry = cache_dir / f"{hashlib.sha256(text.encode()).hexdigest()}.json"
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, entry
+    params = tuple(Param(**param) for param in data["params"])
+    query = SavedQuery(name, data["summary"], data["description"], text, path, tuple(data["tags"]), params)
+    return query, entry
+
+
+def read_saved_query(path: Path, shown: str | None = None, cache_dir: Path | None = None) -> SavedQuery:
+    """Read and check a saved query; with a cache folder, reuse a header parsed before."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise BelkgError(f"cannot read: {error.strerror}", shown or str(path)) from None
-    return parse_saved_query(text, path.stem, path, shown or str(path))
+    if cache_dir is None:
+        return parse_saved_query(text, path.stem, path, shown or str(path))
+    cached, entry = _from_cache(text, path.stem, path, cache_dir)
+    if cached is not None:
+        return cached
+    query = parse_saved_query(text, path.stem, path, shown or str(path))
+    try:
+        from belkg.atomic import write_atomically
+
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(entry, json.dumps(query.as_dict()).encode())
+    except (OSError, BelkgError):
+        pass  # a cache that cannot be written only costs time
+    return query
 
 
 def list_queries(folder: Path) -> list[str]:
@@ -187,12 +216,14 @@ def load_catalogue(folder: Path, shown: str = "queries") -> list[SavedQuery]:
     return [read_saved_query(path, f"{shown}/{path.name}") for path in sorted(folder.glob("*.rq"))]
 
 
-def find_saved_query(folder: Path, name: str, shown: str = "queries") -> SavedQuery:
+def find_saved_query(folder: Path, name: str, shown: str = "queries", cache_dir: Path | None = None) -> SavedQuery:
     """A saved query by name; an unknown name suggests the nearest ones."""
     path = folder / f"{name}.rq"
     if not path.is_file():
+        import difflib
+
         known = list_queries(folder)
         nearest = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(nearest)}?" if nearest else "; `belkg queries` lists them"
         raise BelkgError(f"no saved query named {name!r}{hint}")
-    return read_saved_query(path, f"{shown}/{path.name}")
+    return read_saved_query(path, f"{shown}/{path.name}", cache_dir)

@@ -48,6 +48,11 @@ class State:
         if not self.quiet:
             click.echo(f"… {message}", err=True)
 
+    def cache_root(self) -> Path:
+        from belkg.cache import default_cache_root
+
+        return self.cache_dir or default_cache_root()
+
     def entry(self) -> Any:
         """The cache entry of the current inputs (built first if needed); no rdflib."""
         from belkg.session import current_entry
@@ -249,10 +254,10 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 def _write_output(output: str | None, data: str | bytes) -> None:
-    from belkg.atomic import write_atomically
-
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if output and output != "-":
+        from belkg.atomic import write_atomically
+
         write_atomically(Path(output), raw)
     else:
         sys.stdout.buffer.write(raw)
@@ -296,7 +301,7 @@ def query_command(
     from belkg.querying import labels_for, open_engine, resolve_query, run
     from belkg.results import format_for, render, render_graph
 
-    query = resolve_query(state.project(), target, inline)
+    query = resolve_query(state.project(), target, inline, state.cache_root() / "query-headers")
     given = dict(params)
     if len(given) != len(params):
         raise BelkgError("a parameter is given twice")
@@ -362,3 +367,32 @@ def stats_command(state: State, fmt: str) -> None:
         click.echo(f"{title}:")
         for key, count in pairs:
             click.echo(f"  {count:>7}  {key}")
+
+
+@cli.command("entity")
+@click.argument("spelling")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "tsv", "md", "table"]),
+    default="text",
+    show_default=True,
+    help="text: a card; the others: the card's rows in that result format.",
+)
+@engine_options
+@pass_state
+def entity_command(state: State, spelling: str, fmt: str, engine: str, no_inference: bool) -> None:
+    """Everything about one thing, found by any of its spellings: labels, roles and
+    offices, events and how it took part, words it said, and the sources with their
+    quotes. Several matches are listed, with exit code 2."""
+    from belkg.entity import card, render_card, resolve
+    from belkg.querying import labels_for, open_engine
+    from belkg.results import render
+
+    project = state.project()
+    headers = state.cache_root() / "query-headers"
+    runner = open_engine(state.entry(), engine, inference=not no_inference)
+    match = resolve(runner, project, spelling, headers)
+    result = card(runner, project, match.iri, headers)
+    labels = labels_for(runner, result) if fmt in ("text", "table", "md") else {}
+    click.echo(render_card(match, result, labels) if fmt == "text" else render(result, fmt, labels), nl=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from belkg.errors import BelkgError
@@ -87,6 +86,8 @@ def is_project(folder: Path) -> bool:
 
 def packaged_project() -> Project | None:
     """The copy of the graph shipped inside the installed package, if there is one."""
+    from importlib import resources
+
     data = Path(str(resources.files("belkg") / "data"))
     return Project(data) if is_project(data) else None
 

@@ -24,8 +24,11 @@ def open_engine(entry: CacheEntry, name: str = "oxigraph", *, inference: bool = 
     raise BelkgError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
-def resolve_query(project: Project, target: str | None, inline: str | None) -> SavedQuery:
-    """The query to run: inline text (-e), a .rq file, or a saved query's name."""
+def resolve_query(
+    project: Project, target: str | None, inline: str | None, header_cache: Path | None = None
+) -> SavedQuery:
+    """The query to run: inline text (-e), a .rq file, or a saved query's name (its
+    parsed header kept in header_cache, if given)."""
     if inline is not None:
         if target is not None:
             raise BelkgError("give either a query name or file, or -e TEXT, not both")
@@ -41,7 +44,7 @@ def resolve_query(project: Project, target: str | None, inline: str | None) -> S
         if any(line.startswith("#+") for line in text.splitlines()):
             return parse_saved_query(text, path.stem, path, target)
         return SavedQuery(name=path.stem, summary="", description="", text=text, path=path)
-    return find_saved_query(project.queries_dir, target)
+    return find_saved_query(project.queries_dir, target, cache_dir=header_cache)
 
 
 def prepare(query: SavedQuery, params: dict[str, str]) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from xml.sax.saxutils import escape, quoteattr
 
 from belkg.engines import QueryResult
 from belkg.errors import BelkgError
@@ -68,6 +67,8 @@ def to_json(result: QueryResult) -> str:
 
 
 def _xml_term(term: Term) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
     if term.kind == "uri":
         return f"<uri>{escape(term.value)}</uri>"
     if term.kind == "bnode":
@@ -81,6 +82,8 @@ def _xml_term(term: Term) -> str:
 
 
 def to_xml(result: QueryResult) -> str:
+    from xml.sax.saxutils import quoteattr  # imported here: it pulls in urllib
+
     lines = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     if result.kind == "ask":
         lines += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>"]

@@ -15,7 +15,7 @@ def current_entry(
 ) -> CacheEntry:
     """The cache entry for the project's current inputs, building it first if needed."""
     root = cache_root or default_cache_root()
-    entry = open_entry(root, input_key(project))
+    entry = open_entry(root, input_key(project), thorough=False)
     if entry is not None:
         return entry
     from belkg.build import build
