@@ -42,7 +42,7 @@ def _version(distribution: str) -> str:
     prefix = distribution.lower().replace("-", "_") + "-"
     for folder in sys.path:
         try:
-            names = os.listdir(folder or ".")
+            names = [entry.name for entry in Path(folder or ".").iterdir()]
         except OSError:
             continue
         for name in names:
