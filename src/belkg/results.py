@@ -149,11 +149,27 @@ def cell(term: Term | None, labels: Labels) -> str:
     return " ".join(term.value.split())
 
 
+TABLE_CELL_WIDTH = 70
+
+
+def _shown_columns(result: QueryResult) -> list[str]:
+    """The table's columns: a `xLabel` column is left out beside an `x` column, whose
+    cells already show the label."""
+    names = set(result.variables)
+    return [name for name in result.variables if not (name.endswith("Label") and name[: -len("Label")] in names)]
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
+
+
 def to_table(result: QueryResult, labels: Labels) -> str:
+    """A table for reading: IRIs shortened and labelled, long values clipped (the other
+    formats give every value whole)."""
     if result.kind == "ask":
         return ("yes" if result.boolean else "no") + "\n"
-    header = result.variables
-    rows = [[cell(row.get(name), labels) for name in header] for row in result.rows]
+    header = _shown_columns(result)
+    rows = [[_clip(cell(row.get(name), labels)) for name in header] for row in result.rows]
     widths = [max([len(name)] + [len(values[i]) for values in rows]) for i, name in enumerate(header)]
     rule = "  ".join("-" * width for width in widths)
     lines = ["  ".join(name.ljust(width) for name, width in zip(header, widths, strict=True)).rstrip(), rule]
