@@ -47,17 +47,28 @@ def test_header_is_parsed():
     ("text", "message"),
     [
         ("SELECT * WHERE { ?s ?p ?o }", "people.rq: no '#+' header (summary, description, tags, params)"),
-        ("#+ summary: [unclosed\n#+ description: x\nSELECT * { ?s ?p ?o }",
-         "people.rq:2: header is not valid YAML: expected ',' or ']', but got ':'"),
+        (
+            "#+ summary: [unclosed\n#+ description: x\nSELECT * { ?s ?p ?o }",
+            "people.rq:2: header is not valid YAML: expected ',' or ']', but got ':'",
+        ),
         ("#+ summary: s\nSELECT * { ?s ?p ?o }", "people.rq: header needs a 'description' text"),
-        ("#+ summary: s\n#+ description: d\n#+ author: me\nSELECT * { ?s ?p ?o }",
-         "people.rq: unknown header key(s): author"),
-        ("#+ summary: s\n#+ description: d\n#+ params:\n#+   x:\n#+     type: iri\nSELECT * { ?s ?p ?o }",
-         "people.rq: parameter 'x' is declared but the query does not use ?_x_iri"),
-        ("#+ summary: s\n#+ description: d\nSELECT * { ?s ?p ?_y }",
-         "people.rq: the query uses ?_y but the header declares no parameter for it"),
-        ("#+ summary: s\n#+ description: d\n#+ params:\n#+   x:\n#+     type: colour\nSELECT * { ?s ?p ?_x }",
-         "people.rq: parameter 'x' has unknown type 'colour'; use one of literal, iri, integer, decimal, date, boolean"),
+        (
+            "#+ summary: s\n#+ description: d\n#+ author: me\nSELECT * { ?s ?p ?o }",
+            "people.rq: unknown header key(s): author",
+        ),
+        (
+            "#+ summary: s\n#+ description: d\n#+ params:\n#+   x:\n#+     type: iri\nSELECT * { ?s ?p ?o }",
+            "people.rq: parameter 'x' is declared but the query does not use ?_x_iri",
+        ),
+        (
+            "#+ summary: s\n#+ description: d\nSELECT * { ?s ?p ?_y }",
+            "people.rq: the query uses ?_y but the header declares no parameter for it",
+        ),
+        (
+            "#+ summary: s\n#+ description: d\n#+ params:\n#+   x:\n#+     type: colour\nSELECT * { ?s ?p ?_x }",
+            "people.rq: parameter 'x' has unknown type 'colour'; "
+            "use one of literal, iri, integer, decimal, date, boolean",
+        ),
     ],
     ids=["no-header", "bad-yaml", "no-description", "unknown-key", "unused-param", "undeclared-variable", "bad-type"],
 )

@@ -220,9 +220,12 @@ def test_entity_by_any_spelling(belkg):
 
 
 def test_entity_several_matches_exit_2(belkg):
-    result = belkg("entity", "Belarus")
+    result = belkg("entity", "Polish")
     assert result.exit_code == 2
-    assert "things match 'Belarus'" in result.stderr
+    assert result.stderr.startswith("Error: 5 things match 'Polish': ")
+    assert "Polish foreign ministry (government body, https://w3id.org/belkg/id/polish-foreign-ministry)" in (
+        result.stderr
+    )
 
 
 def test_entity_no_match(belkg):
@@ -231,3 +234,22 @@ def test_entity_no_match(belkg):
     assert result.stderr.strip() == (
         "Error: nothing in the graph is called 'Nobody Atall'; try part of a name, or another spelling"
     )
+
+
+@pytest.mark.parametrize(("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("xml", "xml"), ("jsonld", "json-ld")])
+def test_construct_in_every_rdf_format_parses_back(belkg, fmt, parser):
+    from rdflib import Graph, URIRef
+
+    construct = (
+        "PREFIX bk: <https://w3id.org/belkg/ontology#> "
+        "CONSTRUCT { ?w bk:negotiated ?r } WHERE { ?r bk:negotiatedBy ?w }"
+    )
+    result = belkg("query", "-e", construct, "--format", fmt)
+    graph = Graph().parse(data=result.stdout_bytes, format=parser)
+    assert set(graph) == {
+        (
+            URIRef("https://w3id.org/belkg/id/john-coale"),
+            URIRef("https://w3id.org/belkg/ontology#negotiated"),
+            URIRef("https://w3id.org/belkg/id/release-of-52"),
+        )
+    }

@@ -223,7 +223,7 @@ def find_saved_query(folder: Path, name: str, shown: str = "queries", cache_dir:
         import difflib
 
         known = list_queries(folder)
-        nearest = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        nearest = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(nearest)}?" if nearest else "; `belkg queries` lists them"
         raise BelkgError(f"no saved query named {name!r}{hint}")
     return read_saved_query(path, f"{shown}/{path.name}", cache_dir)

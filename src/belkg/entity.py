@@ -8,9 +8,11 @@ from pathlib import Path
 from belkg.catalogue import find_saved_query
 from belkg.engines import Engine, QueryResult
 from belkg.errors import BelkgError
+from belkg.prefixes import ENTITIES_GRAPH, expand
 from belkg.project import Project
 from belkg.querying import run
 from belkg.results import cell
+from belkg.terms import Term, is_valid_iri
 
 FIND_QUERY = "find-by-spelling"
 CARD_QUERY = "entity-card"
@@ -34,9 +36,27 @@ def find(engine: Engine, project: Project, spelling: str, header_cache: Path | N
     return list(matches.values())
 
 
+def _by_iri(engine: Engine, iri: str) -> list[Match]:
+    """The thing an IRI names, if the graph has a label for it."""
+    text = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        f"SELECT ?label ?typeLabel WHERE {{ <{iri}> skos:prefLabel ?label . "
+        f"OPTIONAL {{ GRAPH <{ENTITIES_GRAPH}> {{ <{iri}> a ?type }} ?type rdfs:label ?typeLabel }} }} LIMIT 1"
+    )
+    return [
+        Match(iri, row["label"].value, row["typeLabel"].value if "typeLabel" in row else "")
+        for row in engine.run(text).rows
+    ]
+
+
 def resolve(engine: Engine, project: Project, spelling: str, header_cache: Path | None = None) -> Match:
-    """The one thing a spelling names; none or several is an error listing them."""
-    matches = find(engine, project, spelling, header_cache)
+    """The one thing a spelling (or an IRI, or bkd:slug) names; none or several is an
+    error listing them."""
+    iri = expand(spelling.strip())
+    if is_valid_iri(iri) and iri.startswith(("http://", "https://")):
+        matches = _by_iri(engine, iri)
+    else:
+        matches = find(engine, project, spelling, header_cache)
     if not matches:
         raise BelkgError(f"nothing in the graph is called {spelling!r}; try part of a name, or another spelling")
     if len(matches) > 1:
@@ -50,8 +70,17 @@ def card(engine: Engine, project: Project, iri: str, header_cache: Path | None =
     return run(engine, query, {"thing": iri})
 
 
+def _text(row: dict[str, Term], name: str, labels: dict[str, str]) -> str:
+    """A column's value as text: its label column if the query gives one, else the term."""
+    label = row.get(f"{name}Label")
+    if label is not None:
+        return label.value
+    return cell(row.get(name), labels)
+
+
 def render_card(match: Match, result: QueryResult, labels: dict[str, str]) -> str:
-    """The card as text: one section per kind of fact, each fact with its source and quote."""
+    """The card as text: one section per kind of fact; each fact with its qualifiers
+    (hedge, modality, attribution), its source and the source's words."""
     lines = [f"{match.label}  ({match.kind or 'thing'}, {match.iri})"]
     section = None
     for row in result.rows:
@@ -59,16 +88,13 @@ def render_card(match: Match, result: QueryResult, labels: dict[str, str]) -> st
         if name != section:
             section = name
             lines += ["", f"{name}:"]
-        fact = " ".join(
-            part
-            for part in (
-                cell(row.get("property"), labels),
-                cell(row.get("value"), labels) if "valueLabel" not in row else row["valueLabel"].value,
-            )
-            if part
-        )
-        source = f"  [{cell(row.get('source'), labels)}]" if "source" in row else ""
-        lines.append(f"  - {fact}{source}")
+        how = _text(row, "context", labels) or cell(row.get("property"), labels)
+        fact = f"{how}: {_text(row, 'value', labels)}" if how else _text(row, "value", labels)
+        if "qualifier" in row:
+            fact += f"  ({row['qualifier'].value})"
+        if "source" in row:
+            fact += f"  [{cell(row['source'], labels)}]"
+        lines.append(f"  - {fact}")
         if "quote" in row:
             lines.append(f"      “{' '.join(row['quote'].value.split())}”")
     return "\n".join(lines) + "\n"
