@@ -1,0 +1,54 @@
+"""The README's commands work as shown."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from belkg.cli import cli
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> list[list[str]]:
+    commands = []
+    for line in README.splitlines():
+        if not line.startswith("$ belkg "):
+            continue
+        text = re.sub(r"\s+#.*$", "", line[len("$ belkg ") :]).replace(">", " >")
+        try:
+            words = shlex.split(text)
+        except ValueError:  # a command continued on the next line
+            continue
+        if ">" in words:
+            words = words[: words.index(">")]
+        if any(word.endswith(".rq") for word in words):  # the reader's own query file
+            continue
+        commands.append(words)
+    return commands
+
+
+COMMANDS = _commands()
+
+
+def test_the_readme_shows_commands():
+    assert len(COMMANDS) >= 10
+    assert ["query", "negotiators", "-p", "release", "bkd:release-of-52"] in COMMANDS
+
+
+def test_the_setup_command_runs_a_saved_query(project):
+    (setup,) = [line for line in README.splitlines() if line.startswith("python3 -m venv") and "belkg query" in line]
+    name = setup.split("belkg query ", 1)[1].split()[0]
+    assert (project.queries_dir / f"{name}.rq").is_file()
+
+
+@pytest.mark.parametrize("words", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_readme_command_works(words, project, session_cache, built, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    base = ["--project", str(project.root), "--cache-dir", str(session_cache), "-q"]
+    result = CliRunner().invoke(cli, [*base, *words], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
