@@ -172,7 +172,7 @@ def test_export_keeps_named_graphs_and_round_trips(tiny_project, run, tmp_path, 
 def test_export_turtle_is_the_union_and_says_so(tiny_project, run):
     result = run("export", "--format", "ttl", "--graphs", "asserted", project=tiny_project().root)
     assert result.exit_code == 0
-    assert "note: ttl has no named graphs; writing the union of the asserted graphs" in result.stderr
+    assert "note: Turtle has no named graphs; wrote the union of the asserted graphs" in result.stderr
     graph = Graph().parse(data=result.stdout, format="turtle")
     assert len(graph) > 1000
 

@@ -153,6 +153,8 @@ SHAPE_CASES = [
          ("count claim: Or", CLAIM, "bk:value", f"{VALUE_MESSAGE} (found 'one')"),
          # a string is not comparable with 0, which sh:minInclusive reports too
          ("count claim: MinInclusive", CLAIM, "bk:value", f"{VALUE_MESSAGE} (found 'one')")),
+    case("count_decimal_without_point",
+         ("count claim: Or", CLAIM, "bk:value", f"{VALUE_MESSAGE} (found '1')")),
     case("count_negative_value",
          ("count claim: MinInclusive", CLAIM, "bk:value", f"{VALUE_MESSAGE} (found '-1')")),
     case("count_range_upper_below_value",

@@ -23,6 +23,7 @@ from belkg.namespaces import EDGES_GRAPH, GROUNDING_GRAPH, INFERRED_GRAPH, PREFI
 from belkg.project import Project
 from belkg.reasoning import infer
 from belkg.rules import derive_edges
+from belkg.skolem import skolemize
 from belkg.validation import validate_shapes
 
 Progress = Callable[[str], None]
@@ -112,7 +113,7 @@ def run_build(project: Project, progress: Progress = _silent) -> tuple[Dataset, 
     _copy_into(dataset, GROUNDING_GRAPH, grounding.offsets)
     _copy_into(dataset, EDGES_GRAPH, edges)
     _copy_into(dataset, INFERRED_GRAPH, inferred)
-    return dataset, findings, seconds
+    return skolemize(dataset), findings, seconds
 
 
 def build(

@@ -211,46 +211,31 @@ def coverage_command(state: State, show_all: bool, seeds: tuple[str, ...], fmt: 
 
 
 @cli.command("export")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["nq", "trig", "ttl"]),
-    default=None,
-    help="RDF format. Default: from the -o extension, else nq.",
-)
-@click.option(
-    "--graphs",
-    type=click.Choice(["all", "asserted", "inferred"]),
-    default="all",
-    show_default=True,
-    help="The hand-written graphs, the derived ones (grounding, edges, inferences), or both.",
-)
+@click.option("--format", "fmt", type=click.Choice(["nq", "trig", "jsonld", "ttl", "nt", "xml"]), default=None,
+              help="RDF format. Default: from the -o extension, else nq.")
+@click.option("--graphs", type=click.Choice(["all", "asserted", "inferred"]), default="all", show_default=True,
+              help="The hand-written graphs, the derived ones (grounding, edges, inferences), or both.")
 @output_option
 @pass_state
 def export_command(state: State, fmt: str | None, graphs: str, output: str | None) -> None:
-    """Export the built graph as RDF (named graphs kept in nq and trig)."""
-    from belkg.atomic import write_atomically
-    from belkg.export import format_for, keeps_graphs, select_graphs, serialize
+    """Export the built graph as RDF. N-Quads, TriG and JSON-LD keep the named graphs;
+    Turtle, N-Triples and RDF/XML get their union. Turtle is diff-stable."""
+    from belkg.export import FORMATS, format_for, keeps_graphs, select_graphs, serialize
 
     chosen = format_for(output, fmt)
     result = state.build()
     data = serialize(select_graphs(result.dataset, graphs), chosen)
     if not keeps_graphs(chosen):
-        click.echo(f"note: {chosen} has no named graphs; writing the union of the {graphs} graphs", err=True)
+        click.echo(f"note: {FORMATS[chosen][0]} has no named graphs; wrote the union of the {graphs} graphs", err=True)
+    _write_output(output, data)
     if output and output != "-":
-        write_atomically(Path(output), data)
         click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
 
 
 def main() -> None:
     cli(prog_name="belkg")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
 
 
 def _write_output(output: str | None, data: str | bytes) -> None:
@@ -396,3 +381,7 @@ def entity_command(state: State, spelling: str, fmt: str, engine: str, no_infere
     result = card(runner, project, match.iri, headers)
     labels = labels_for(runner, result) if fmt in ("text", "table", "md") else {}
     click.echo(render_card(match, result, labels) if fmt == "text" else render(result, fmt, labels), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

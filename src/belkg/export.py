@@ -1,22 +1,43 @@
-"""Write the built dataset in an RDF format, atomically."""
+"""Write the built dataset in the RDF formats, diff-stable where the format allows.
+
+Formats with named graphs (N-Quads, TriG, JSON-LD) keep every graph; the others
+(Turtle, N-Triples, RDF/XML) get the union of the selected graphs. Turtle, TriG,
+N-Quads, N-Triples and JSON-LD come out byte-identical for the same input: lines, graphs
+and node lists are written in a fixed order (the build has no blank nodes, see skolem.py).
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any
 
 from rdflib import Dataset, Graph
 
 from belkg.errors import BelkgError
 from belkg.namespaces import DERIVED_GRAPHS, PREFIXES
 
-# format name -> (rdflib serializer, keeps named graphs)
+# format -> (what it is called, whether it keeps named graphs)
 FORMATS: dict[str, tuple[str, bool]] = {
-    "nq": ("nquads", True),
-    "trig": ("trig", True),
-    "ttl": ("turtle", False),
+    "nq": ("N-Quads", True),
+    "trig": ("TriG", True),
+    "jsonld": ("JSON-LD", True),
+    "ttl": ("Turtle", False),
+    "nt": ("N-Triples", False),
+    "xml": ("RDF/XML", False),
 }
-EXTENSIONS = {"nq": "nq", "nquads": "nq", "trig": "trig", "ttl": "ttl", "turtle": "ttl"}
+EXTENSIONS = {
+    "nq": "nq", "nquads": "nq", "trig": "trig", "jsonld": "jsonld", "json": "jsonld",
+    "ttl": "ttl", "turtle": "ttl", "nt": "nt", "ntriples": "nt", "rdf": "xml", "xml": "xml", "owl": "xml",
+}  # fmt: skip
+MEDIA_TYPES = {
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "jsonld": "application/ld+json",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "xml": "application/rdf+xml",
+}
 GRAPH_SELECTIONS = ("all", "asserted", "inferred")
 
 
@@ -37,6 +58,10 @@ def format_for(path: str | None, explicit: str | None) -> str:
     return "nq"
 
 
+def keeps_graphs(fmt: str) -> bool:
+    return FORMATS[fmt][1]
+
+
 def select_graphs(dataset: Dataset, selection: str) -> Dataset:
     """asserted: the hand-written graphs; inferred: the ones the build derived; all: both."""
     if selection not in GRAPH_SELECTIONS:
@@ -46,30 +71,85 @@ def select_graphs(dataset: Dataset, selection: str) -> Dataset:
         chosen.bind(prefix, namespace)
     for graph in dataset.graphs():
         derived = graph.identifier in DERIVED_GRAPHS
-        if selection == "all" or (selection == "inferred") == derived:
+        if len(graph) and (selection == "all" or (selection == "inferred") == derived):
             target = chosen.graph(graph.identifier)
             for triple in graph:
                 target.add(triple)
     return chosen
 
 
-def serialize(dataset: Dataset, fmt: str) -> bytes:
-    """The dataset in one format; formats without named graphs get the union."""
-    serializer, keeps_graphs = FORMATS[fmt]
-    if keeps_graphs:
-        return dataset.serialize(format=serializer, encoding="utf-8")
+def union_of(dataset: Dataset) -> Graph:
     union = Graph()
     for prefix, namespace in PREFIXES.items():
         union.bind(prefix, namespace)
     for triple in dataset.triples((None, None, None)):
         union.add(triple)
-    return union.serialize(format=serializer, encoding="utf-8")
+    return union
 
 
-def keeps_graphs(fmt: str) -> bool:
-    return FORMATS[fmt][1]
+def _sorted_lines(data: bytes) -> bytes:
+    lines = sorted(set(data.decode("utf-8").splitlines()) - {""})
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
-def write_stream(stream: BinaryIO, data: bytes) -> None:
-    stream.write(data)
-    stream.flush()
+def _turtle(graph: Graph) -> str:
+    return graph.serialize(format="turtle")
+
+
+def _trig(dataset: Dataset) -> bytes:
+    """TriG assembled from each graph's Turtle (whose output order is fixed), graphs in
+    IRI order, prefixes once."""
+    prologue = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(PREFIXES.items()))
+    parts = [prologue]
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if not len(graph):
+            continue
+        named = Graph()
+        for prefix, namespace in PREFIXES.items():
+            named.bind(prefix, namespace)
+        for triple in graph:
+            named.add(triple)
+        # Not indented: a long string literal may span lines, and its lines are data.
+        body = "\n".join(line for line in _turtle(named).splitlines() if not line.startswith("@prefix")).strip("\n")
+        parts.append(f"\n<{graph.identifier}> {{\n{body}\n}}\n")
+    return "".join(parts).encode("utf-8")
+
+
+def _stable_json(value: Any, in_list: bool = False) -> Any:
+    """JSON-LD with every array that stands for a set sorted (an @list keeps its order)."""
+    if isinstance(value, dict):
+        return {key: _stable_json(item, key == "@list") for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        items = [_stable_json(item) for item in value]
+        return items if in_list else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
+def _jsonld(dataset: Dataset) -> bytes:
+    raw = dataset.serialize(format="json-ld", encoding="utf-8")
+    document = _stable_json(json.loads(raw))
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def serialize(dataset: Dataset, fmt: str) -> bytes:
+    """The dataset in one format; formats without named graphs get the union."""
+    if fmt == "nq":
+        return _sorted_lines(dataset.serialize(format="nquads", encoding="utf-8"))
+    if fmt == "trig":
+        return _trig(dataset)
+    if fmt == "jsonld":
+        return _jsonld(dataset)
+    union = union_of(dataset)
+    if fmt == "ttl":
+        return _turtle(union).encode("utf-8")
+    if fmt == "nt":
+        return _sorted_lines(union.serialize(format="nt", encoding="utf-8"))
+    return union.serialize(format="xml", encoding="utf-8")
+
+
+def parse_export(data: bytes, fmt: str) -> Dataset:
+    """Read an export back (the round-trip tests and `belkg push` use it)."""
+    dataset = Dataset(default_union=True)
+    rdflib_format = {"nq": "nquads", "trig": "trig", "jsonld": "json-ld", "ttl": "turtle", "nt": "nt", "xml": "xml"}
+    dataset.parse(data=data, format=rdflib_format[fmt])
+    return dataset
