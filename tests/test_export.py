@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import same_dataset
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from belkg.export import FORMATS, keeps_graphs, parse_export, select_graphs, serialize, union_of
+
+from helpers import same_dataset
 
 ALL_FORMATS = list(FORMATS)
 OXIGRAPH_FORMATS = {"nq": "N_QUADS", "trig": "TRIG", "jsonld": "JSON_LD", "ttl": "TURTLE", "nt": "N_TRIPLES",

@@ -211,10 +211,20 @@ def coverage_command(state: State, show_all: bool, seeds: tuple[str, ...], fmt: 
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["nq", "trig", "jsonld", "ttl", "nt", "xml"]), default=None,
-              help="RDF format. Default: from the -o extension, else nq.")
-@click.option("--graphs", type=click.Choice(["all", "asserted", "inferred"]), default="all", show_default=True,
-              help="The hand-written graphs, the derived ones (grounding, edges, inferences), or both.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["nq", "trig", "jsonld", "ttl", "nt", "xml"]),
+    default=None,
+    help="RDF format. Default: from the -o extension, else nq.",
+)
+@click.option(
+    "--graphs",
+    type=click.Choice(["all", "asserted", "inferred"]),
+    default="all",
+    show_default=True,
+    help="The hand-written graphs, the derived ones (grounding, edges, inferences), or both.",
+)
 @output_option
 @pass_state
 def export_command(state: State, fmt: str | None, graphs: str, output: str | None) -> None:
@@ -232,10 +242,32 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
         click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
 
 
+@cli.command("push")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    required=True,
+    help="The server's Graph Store Protocol URL (Oxigraph: http://host:7878/store).",
+)
+@click.option("--replace", is_flag=True, help="Replace each graph (HTTP PUT) instead of adding to it (POST).")
+@click.option("--graphs", type=click.Choice(["all", "asserted", "inferred"]), default="all", show_default=True)
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for each request.")
+@pass_state
+def push_command(state: State, endpoint: str, replace: bool, graphs: str, timeout: float) -> None:
+    """Upload the built graph to a triple store, one request per named graph."""
+    from belkg.export import graph_payloads, select_graphs
+    from belkg.remote import push_graph
+
+    payloads = graph_payloads(select_graphs(state.build().dataset, graphs))
+    for graph, data, count in payloads:
+        state.progress(f"{'replacing' if replace else 'adding'} <{graph}> ({count} triples)")
+        push_graph(endpoint, graph, data, replace=replace, timeout=timeout)
+    total = sum(count for _, _, count in payloads)
+    click.echo(f"pushed {len(payloads)} graphs, {total} triples, to {endpoint}", err=True)
+
+
 def main() -> None:
     cli(prog_name="belkg")
-
-
 
 
 def _write_output(output: str | None, data: str | bytes) -> None:
@@ -276,13 +308,21 @@ def engine_options(function: F) -> F:
     help="Result format. Default: from -o's extension, else table (Turtle for CONSTRUCT).",
 )
 @engine_options
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Run the query on this SPARQL 1.1 endpoint instead of the local build.",
+)
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for an endpoint.")
 @output_option
 @pass_state
 def query_command(
     state: State, target: str | None, inline: str | None, params: tuple[tuple[str, str], ...],
-    fmt: str | None, engine: str, no_inference: bool, output: str | None,
+    fmt: str | None, engine: str, no_inference: bool, endpoint: str | None, timeout: float, output: str | None,
 ) -> None:  # fmt: skip
-    """Run a saved query (by name), a .rq file, or -e 'SPARQL' against the built graph."""
+    """Run a saved query (by name), a .rq file, or -e 'SPARQL' against the built graph,
+    or against a SPARQL endpoint with --endpoint."""
     from belkg.querying import labels_for, open_engine, resolve_query, run
     from belkg.results import format_for, render, render_graph
 
@@ -290,7 +330,14 @@ def query_command(
     given = dict(params)
     if len(given) != len(params):
         raise BelkgError("a parameter is given twice")
-    runner = open_engine(state.entry(), engine, inference=not no_inference)
+    if endpoint is not None:
+        from belkg.remote import EndpointEngine
+
+        if no_inference:
+            raise BelkgError("--no-inference works on the local build only; the endpoint decides its default graph")
+        runner: Any = EndpointEngine(endpoint, timeout)
+    else:
+        runner = open_engine(state.entry(), engine, inference=not no_inference)
     result = run(runner, query, given)
     chosen = format_for(output, fmt, result.kind)
     if result.kind == "graph":

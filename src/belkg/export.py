@@ -153,3 +153,18 @@ def parse_export(data: bytes, fmt: str) -> Dataset:
     rdflib_format = {"nq": "nquads", "trig": "trig", "jsonld": "json-ld", "ttl": "turtle", "nt": "nt", "xml": "xml"}
     dataset.parse(data=data, format=rdflib_format[fmt])
     return dataset
+
+
+def graph_payloads(dataset: Dataset) -> list[tuple[str, bytes, int]]:
+    """Each non-empty named graph as N-Triples, in IRI order: (graph IRI, bytes, triples)."""
+    payloads = []
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if not len(graph):
+            continue
+        named = Graph()
+        for triple in graph:
+            named.add(triple)
+        payloads.append(
+            (str(graph.identifier), _sorted_lines(named.serialize(format="nt", encoding="utf-8")), len(named))
+        )
+    return payloads

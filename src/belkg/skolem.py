@@ -30,7 +30,7 @@ def skolem_map(dataset: Dataset) -> dict[BNode, URIRef]:
     outgoing: dict[BNode, list[tuple[str, Node]]] = defaultdict(list)
     incoming: dict[BNode, list[str]] = defaultdict(list)
     for subject, predicate, obj, graph in dataset.quads((None, None, None, None)):
-        name = str(graph.identifier if hasattr(graph, "identifier") else graph)
+        name = str(getattr(graph, "identifier", graph))
         if isinstance(subject, BNode):
             outgoing[subject].append((f"{name}|{predicate}", obj))
         if isinstance(obj, BNode):
@@ -71,7 +71,7 @@ def skolemize(dataset: Dataset) -> Dataset:
     for prefix, namespace in dataset.namespaces():
         result.bind(prefix, namespace, override=False)
     for subject, predicate, obj, graph in dataset.quads((None, None, None, None)):
-        name = graph.identifier if hasattr(graph, "identifier") else graph
+        name = getattr(graph, "identifier", graph)
         subject = mapping.get(subject, subject) if isinstance(subject, BNode) else subject
         obj = mapping.get(obj, obj) if isinstance(obj, BNode) else obj
         result.graph(name).add((subject, predicate, obj))

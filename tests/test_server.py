@@ -1,0 +1,155 @@
+"""Against a real Oxigraph server: push the export by the Graph Store Protocol, then run
+every saved query through --endpoint and get the local engine's rows."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from belkg.catalogue import read_saved_query
+from belkg.cli import cli
+from belkg.querying import run
+from belkg.remote import EndpointEngine
+
+ROOT = Path(__file__).resolve().parent.parent
+SAVED = sorted((ROOT / "queries").glob("*.rq"))
+
+
+def _oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(found).exists():
+        if os.environ.get("CI"):
+            pytest.fail("the oxigraph server (PyPI package oxigraph) is missing; .ci/run installs it")
+        pytest.skip("the oxigraph server (PyPI package oxigraph) is not installed")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """An Oxigraph server on a free port of 127.0.0.1, its data in a temporary folder."""
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("oxigraph")
+    log = folder.parent / f"{folder.name}.log"
+    with log.open("wb") as stream:
+        process = subprocess.Popen(
+            [_oxigraph_binary(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
+             "--union-default-graph"],
+            stdout=stream, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"oxigraph did not start: {log.read_text()[:500]}") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def belkg(project, session_cache, built):
+    def invoke(*args: str):
+        base = ["--project", str(project.root), "--cache-dir", str(session_cache), "-q"]
+        return CliRunner().invoke(cli, [*base, *args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture(scope="module")
+def pushed(server, belkg):
+    result = belkg("push", "--endpoint", f"{server}/store", "--replace")
+    assert result.exit_code == 0, result.output
+    return server
+
+
+def _count(endpoint: str) -> int:
+    result = EndpointEngine(f"{endpoint}/query").run("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return int(result.rows[0]["n"].value)
+
+
+def test_push_uploads_every_graph(pushed, built):
+    assert _count(pushed) == len(list(built.dataset.quads((None, None, None, None))))
+    names = EndpointEngine(f"{pushed}/query").run("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert {row["g"].value for row in names.rows} == {str(g.identifier) for g in built.dataset.graphs() if len(g)}
+
+
+def test_push_replace_is_idempotent(pushed, belkg, built):
+    assert belkg("push", "--endpoint", f"{pushed}/store", "--replace").exit_code == 0
+    assert _count(pushed) == len(list(built.dataset.quads((None, None, None, None))))
+
+
+def _rows(result) -> list[list[tuple[str, str, str | None, str | None]]]:
+    return sorted(
+        sorted((name, term.value, term.datatype, term.language) for name, term in row.items()) for row in result.rows
+    )
+
+
+@pytest.mark.parametrize("path", SAVED, ids=[p.stem for p in SAVED])
+def test_every_saved_query_gives_the_local_rows_on_the_server(path, pushed, engines):
+    query = read_saved_query(path)
+    remote = EndpointEngine(f"{pushed}/query")
+    variants = [{}]
+    example = {p.name: p.example for p in query.params if p.example is not None}
+    if example:
+        variants.append(example)
+    for params in variants:
+        local = run(engines["oxigraph"], query, params)
+        assert _rows(run(remote, query, params)) == _rows(local)
+
+
+def test_query_command_with_endpoint_and_parameter(pushed, belkg):
+    local = belkg("query", "negotiators", "-p", "release", "bkd:release-of-52", "--format", "tsv")
+    remote = belkg(
+        "query", "negotiators", "-p", "release", "bkd:release-of-52", "--format", "tsv",
+        "--endpoint", f"{pushed}/query",
+    )  # fmt: skip
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout == local.stdout
+
+
+def test_refused_query_is_one_line(pushed, belkg):
+    result = belkg("query", "-e", "SELECT ?x WHERE { ?x }", "--endpoint", f"{pushed}/query")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {pushed}/query: the server refused the query: HTTP 400 Bad Request")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unreachable_server(belkg):
+    port = _free_port()
+    result = belkg("push", "--endpoint", f"http://127.0.0.1:{port}/store")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"Error: http://127.0.0.1:{port}/store: cannot reach the server: [Errno 111] Connection refused"
+    )
+
+
+def test_not_an_http_endpoint(belkg):
+    result = belkg("query", "negotiators", "--endpoint", "file:///etc/passwd")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Error: file:///etc/passwd: an endpoint must be an http:// or https:// URL"
