@@ -14,7 +14,7 @@ from belkg.cli import cli
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 
-def _commands() -> list[list[str]]:
+def _commands(with_endpoint: bool = False) -> list[list[str]]:
     commands = []
     for line in README.splitlines():
         if not line.startswith("$ belkg "):
@@ -24,9 +24,12 @@ def _commands() -> list[list[str]]:
             words = shlex.split(text)
         except ValueError:  # a command continued on the next line
             continue
-        if ">" in words:
-            words = words[: words.index(">")]
+        for end in (">", "&&", "&"):
+            if end in words:
+                words = words[: words.index(end)]
         if any(word.endswith(".rq") for word in words):  # the reader's own query file
+            continue
+        if ("--endpoint" in words) != with_endpoint:  # a server's: tests/test_server.py runs Oxigraph's
             continue
         commands.append(words)
     return commands

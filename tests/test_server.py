@@ -153,3 +153,14 @@ def test_not_an_http_endpoint(belkg):
     result = belkg("query", "negotiators", "--endpoint", "file:///etc/passwd")
     assert result.exit_code == 2
     assert result.stderr.strip() == "Error: file:///etc/passwd: an endpoint must be an http:// or https:// URL"
+
+
+def test_the_readme_oxigraph_commands_work(pushed, belkg):
+    from test_readme import _commands
+
+    commands = [words for words in _commands(with_endpoint=True) if any("127.0.0.1:7878" in w for w in words)]
+    assert len(commands) >= 3
+    port = pushed.rsplit(":", 1)[1]
+    for words in commands:
+        result = belkg(*[word.replace("127.0.0.1:7878", f"127.0.0.1:{port}") for word in words])
+        assert result.exit_code == 0, (words, result.output)
