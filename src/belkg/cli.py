@@ -34,10 +34,11 @@ class BelkgGroup(click.Group):
 class State:
     """Options shared by every command, and the build they lead to."""
 
-    def __init__(self, project: str | None, cache_dir: str | None, quiet: bool) -> None:
+    def __init__(self, project: str | None, cache_dir: str | None, quiet: bool, allow_network: bool = False) -> None:
         self.project_option = project
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.quiet = quiet
+        self.allow_network = allow_network
 
     def project(self) -> Any:
         from belkg.project import find_project
@@ -96,11 +97,19 @@ def output_option(function: F) -> F:
     help="Where builds are cached. Default: $XDG_CACHE_HOME/belkg or ~/.cache/belkg.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Let queries use SERVICE and FROM of remote graphs, and local work reach the network.",
+)
 @click.pass_context
-def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: bool) -> None:
+def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: bool, allow_network: bool) -> None:
     """belkg: Belarus's political prisoners and the deals that freed some of them, as a
     knowledge graph in which every fact cites the words of its source."""
-    ctx.obj = State(project, cache_dir, quiet)
+    from belkg.safety import no_network
+
+    ctx.obj = State(project, cache_dir, quiet, allow_network)
+    ctx.with_resource(no_network(active=not allow_network))
 
 
 @cli.command("build")
@@ -257,11 +266,13 @@ def push_command(state: State, endpoint: str, replace: bool, graphs: str, timeou
     """Upload the built graph to a triple store, one request per named graph."""
     from belkg.export import graph_payloads, select_graphs
     from belkg.remote import push_graph
+    from belkg.safety import network_allowed
 
     payloads = graph_payloads(select_graphs(state.build().dataset, graphs))
-    for graph, data, count in payloads:
-        state.progress(f"{'replacing' if replace else 'adding'} <{graph}> ({count} triples)")
-        push_graph(endpoint, graph, data, replace=replace, timeout=timeout)
+    with network_allowed():
+        for graph, data, count in payloads:
+            state.progress(f"{'replacing' if replace else 'adding'} <{graph}> ({count} triples)")
+            push_graph(endpoint, graph, data, replace=replace, timeout=timeout)
     total = sum(count for _, _, count in payloads)
     click.echo(f"pushed {len(payloads)} graphs, {total} triples, to {endpoint}", err=True)
 
@@ -314,7 +325,13 @@ def engine_options(function: F) -> F:
     default=None,
     help="Run the query on this SPARQL 1.1 endpoint instead of the local build.",
 )
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for an endpoint.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Stop the query after this many seconds (0: no limit).",
+)
 @output_option
 @pass_state
 def query_command(
@@ -323,27 +340,38 @@ def query_command(
 ) -> None:  # fmt: skip
     """Run a saved query (by name), a .rq file, or -e 'SPARQL' against the built graph,
     or against a SPARQL endpoint with --endpoint."""
-    from belkg.querying import labels_for, open_engine, resolve_query, run
+    from contextlib import AbstractContextManager, nullcontext
+
+    from belkg.querying import labels_for, open_engine, prepare, resolve_query, run
     from belkg.results import format_for, render, render_graph
+    from belkg.safety import check_query, network_allowed
 
     query = resolve_query(state.project(), target, inline, state.cache_root() / "query-headers")
     given = dict(params)
     if len(given) != len(params):
         raise BelkgError("a parameter is given twice")
+    where = str(query.path) if query.path else query.name
+    guard: AbstractContextManager[None] = nullcontext()
     if endpoint is not None:
-        from belkg.remote import EndpointEngine
+        from belkg.remote import DEFAULT_TIMEOUT, EndpointEngine
 
         if no_inference:
             raise BelkgError("--no-inference works on the local build only; the endpoint decides its default graph")
-        runner: Any = EndpointEngine(endpoint, timeout)
+        check_query(prepare(query, given), set(), allow_network=True, where=where)
+        runner: Any = EndpointEngine(endpoint, timeout or DEFAULT_TIMEOUT)
+        guard, limit = network_allowed(), None  # the HTTP request carries the time limit
     else:
-        runner = open_engine(state.entry(), engine, inference=not no_inference)
-    result = run(runner, query, given)
-    chosen = format_for(output, fmt, result.kind)
-    if result.kind == "graph":
-        _write_output(output, render_graph(result, chosen))
-        return
-    labels = labels_for(runner, result) if chosen in ("table", "md") else {}
+        entry = state.entry()
+        graphs = set(entry.manifest.get("triples_per_graph", {}))
+        check_query(prepare(query, given), graphs, allow_network=state.allow_network, where=where)
+        runner, limit = open_engine(entry, engine, inference=not no_inference), timeout or None
+    with guard:
+        result = run(runner, query, given, timeout=limit)
+        chosen = format_for(output, fmt, result.kind)
+        if result.kind == "graph":
+            _write_output(output, render_graph(result, chosen))
+            return
+        labels = labels_for(runner, result) if chosen in ("table", "md") else {}
     _write_output(output, render(result, chosen, labels))
 
 

@@ -52,10 +52,70 @@ def prepare(query: SavedQuery, params: dict[str, str]) -> str:
     return apply_bindings(query.text, bind_parameters(query, params))
 
 
-def run(engine: Engine, query: SavedQuery, params: dict[str, str] | None = None) -> QueryResult:
+def run(
+    engine: Engine, query: SavedQuery, params: dict[str, str] | None = None, *, timeout: float | None = None
+) -> QueryResult:
+    """Run a query with its parameters bound; with a timeout, in a child process that is
+    stopped when the time is up."""
     text = prepare(query, params or {})
     where = str(query.path) if query.path else query.name
-    return engine.run(text, where)  # type: ignore[call-arg]
+    if timeout is None:
+        return engine.run(text, where)  # type: ignore[call-arg]
+    return run_limited(engine, text, timeout, where)
+
+
+def run_limited(engine: Engine, text: str, seconds: float, where: str | None = None) -> QueryResult:
+    """Run the query in a forked child and kill it after `seconds`: neither engine can
+    be interrupted from Python while it evaluates. Without fork, run it directly."""
+    import os
+
+    if not hasattr(os, "fork") or getattr(engine, "name", "") == "endpoint":
+        return engine.run(text, where)  # type: ignore[call-arg]
+    import pickle
+    import select
+    import signal
+    import time
+
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child process
+        os.close(read_end)
+        try:
+            try:
+                outcome: tuple[object, ...] = ("ok", engine.run(text, where))  # type: ignore[call-arg]
+            except BelkgError as error:
+                outcome = ("error", error.message, error.location)
+            except BaseException as error:  # the child must always report and exit
+                outcome = ("error", f"the query failed: {type(error).__name__}: {error}", where)
+            with os.fdopen(write_end, "wb") as stream:
+                stream.write(pickle.dumps(outcome))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    chunks = []
+    deadline = time.monotonic() + seconds
+    with os.fdopen(read_end, "rb", buffering=0) as stream:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([stream], [], [], remaining)[0]:
+                os.kill(child, signal.SIGKILL)
+                os.waitpid(child, 0)
+                raise BelkgError(
+                    f"the query ran longer than {seconds:g} s and was stopped; raise --timeout or narrow the query",
+                    where,
+                )
+            chunk = stream.read(1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    os.waitpid(child, 0)
+    if not chunks:
+        raise BelkgError("the query process ended without a result", where)
+    outcome = pickle.loads(b"".join(chunks))
+    if outcome[0] == "error":
+        raise BelkgError(str(outcome[1]), None if outcome[2] is None else str(outcome[2]))
+    assert isinstance(outcome[1], QueryResult)
+    return outcome[1]
 
 
 def labels_for(engine: Engine, result: QueryResult) -> Labels:
