@@ -412,13 +412,19 @@ def queries_show(state: State, name: str) -> None:
 
 @cli.command("stats")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--network", is_flag=True, help="Instead: network measures of the story view (degree, betweenness, components)."
+)
 @pass_state
-def stats_command(state: State, fmt: str) -> None:
+def stats_command(state: State, fmt: str, network: bool) -> None:
     """Triples per graph, things per class, claims per source, kind and hedge,
-    corroboration and conflicts."""
+    corroboration and conflicts; with --network, measures of the story view."""
     from belkg.querying import open_engine
     from belkg.stats import collect
 
+    if network:
+        _network_stats(state, fmt)
+        return
     report = collect(open_engine(state.entry()))
     if fmt == "json":
         click.echo(json.dumps({title: dict(pairs) for title, pairs in report.items()}, indent=2, ensure_ascii=False))
@@ -456,6 +462,88 @@ def entity_command(state: State, spelling: str, fmt: str, engine: str, no_infere
     result = card(runner, project, match.iri, headers)
     labels = labels_for(runner, result) if fmt in ("text", "table", "md") else {}
     click.echo(render_card(match, result, labels) if fmt == "text" else render(result, fmt, labels), nl=False)
+
+
+def _network_stats(state: State, fmt: str) -> None:
+    from belkg.network import format_measures, network_measures, story_view
+    from belkg.querying import open_engine
+
+    measures = network_measures(story_view(open_engine(state.entry())))
+    if fmt == "json":
+        click.echo(json.dumps(measures.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_measures(measures), nl=False)
+
+
+def _write_file_or_stdout(output: str | None, data: bytes, what: str) -> None:
+    _write_output(output, data)
+    if output and output != "-":
+        click.echo(f"wrote {output} ({what}, {len(data)} bytes)", err=True)
+
+
+@cli.command("viz")
+@click.option("--full", is_flag=True, help="The raw triple graph (every node, every predicate) instead of the story.")
+@click.option("--focus", "focus_on", metavar="SPELLING", help="Only what is near this thing (any spelling, or an IRI).")
+@click.option("--depth", type=click.IntRange(0), default=1, show_default=True, help="How many steps from --focus.")
+@click.option("--query", "query", metavar="NAME|FILE.rq", help="Draw the graph a saved CONSTRUCT query returns.")
+@click.option(
+    "-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE", help="A parameter of --query. Repeatable."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["png", "svg", "html", "graphml", "gexf", "json"]),
+    default=None,
+    help="Default: from the -o extension.",
+)
+@click.option("--title", default=None, help="The picture's or page's title.")
+@engine_options
+@output_option
+@pass_state
+def viz_command(
+    state: State, full: bool, focus_on: str | None, depth: int, query: str | None,
+    params: tuple[tuple[str, str], ...], fmt: str | None, title: str | None, engine: str,
+    no_inference: bool, output: str | None,
+) -> None:  # fmt: skip
+    """See the graph: a picture (.png, .svg), an offline interactive page (.html), or a
+    file for Gephi and Cytoscape (.graphml, .gexf, .json).
+
+    By default the story view: people, organisations, countries and events, linked by
+    the roles the claims state, each edge carrying its sources. The format comes from
+    the -o extension.
+    """
+    from belkg.querying import open_engine
+    from belkg.viz import choose_view, format_for, render
+
+    chosen = format_for(output, fmt)
+    given = dict(params)
+    if len(given) != len(params):
+        raise BelkgError("a parameter is given twice")
+    if depth != 1 and focus_on is None:
+        raise BelkgError("--depth needs --focus")
+    runner = open_engine(state.entry(), engine, inference=not no_inference)
+    graph = choose_view(
+        runner, state.project(), full=full, query=query, params=given, focus_on=focus_on, depth=depth,
+        header_cache=state.cache_root() / "query-headers",
+    )  # fmt: skip
+    state.progress(f"drawing {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges as {chosen}")
+    _write_file_or_stdout(output, render(graph, chosen, title), chosen)
+
+
+@cli.command("timeline")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg", "html"]), default=None, help="Default: from -o.")
+@output_option
+@pass_state
+def timeline_command(state: State, fmt: str | None, output: str | None) -> None:
+    """Events on a time axis, each date at its precision (a day, a month, a year); undated
+    events placed by their bounds, or listed apart with the sources' words."""
+    from belkg.querying import open_engine
+    from belkg.timeline import TIMELINE_FORMATS, collect, render
+    from belkg.viz import format_for
+
+    chosen = format_for(output, fmt, TIMELINE_FORMATS)
+    timeline = collect(open_engine(state.entry()), state.project(), state.cache_root() / "query-headers")
+    _write_file_or_stdout(output, render(timeline, chosen), chosen)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -45,7 +45,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from belkg.engines import Engine, QueryResult, RdflibEngine
 from belkg.errors import BelkgError
@@ -122,9 +122,9 @@ class DatasetEngine(RdflibEngine):
 
 def as_engine(source: Engine | Dataset) -> Engine:
     """An engine for a query engine or an rdflib Dataset."""
-    if hasattr(source, "run"):
-        return source  # type: ignore[return-value]
-    return DatasetEngine(source)  # type: ignore[arg-type]
+    if hasattr(source, "run"):  # checked so, the fast path needs no rdflib import
+        return cast("Engine", source)
+    return DatasetEngine(source)
 
 
 def _select(engine: Engine, text: str) -> list[dict[str, Term]]:
@@ -157,7 +157,8 @@ def read_register(engine: Engine) -> Register:
     register = Register()
     for row in _select(
         engine,
-        f"SELECT ?thing ?class ?label WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?thing a ?class ; skos:prefLabel ?label }} }}",
+        f"SELECT ?thing ?class ?label WHERE {{ GRAPH <{ENTITIES_GRAPH}> "
+        "{ ?thing a ?class ; skos:prefLabel ?label } }",
     ):
         thing = row["thing"].value
         register.labels[thing] = row["label"].value
@@ -173,7 +174,8 @@ def read_register(engine: Engine) -> Register:
     best: dict[str, tuple[int, str]] = {}
     for row in _select(
         engine,
-        f"SELECT ?class ?top WHERE {{ VALUES ?top {{ {tops} }} GRAPH <{ONTOLOGY_GRAPH}> {{ ?class rdfs:subClassOf* ?top }} }}",
+        f"SELECT ?class ?top WHERE {{ VALUES ?top {{ {tops} }} "
+        f"GRAPH <{ONTOLOGY_GRAPH}> {{ ?class rdfs:subClassOf* ?top }} }}",
     ):
         candidate = rank[row["top"].value]
         current = best.get(row["class"].value)
@@ -492,7 +494,7 @@ def network_measures(graph: NetworkGraph, top: int = 10) -> NetworkMeasures:
     simple.remove_edges_from(list(nx.selfloop_edges(simple)))
     label = {node: str(graph.nodes[node].get("label", node)) for node in graph}
     degree = sorted(((label[n], n, int(d)) for n, d in simple.degree()), key=lambda item: (-item[2], item[0]))
-    betweenness = nx.betweenness_centrality(simple) if len(simple) > 2 else {n: 0.0 for n in simple}
+    betweenness = nx.betweenness_centrality(simple) if len(simple) > 2 else dict.fromkeys(simple, 0.0)
     ranked = sorted(((label[n], n, float(v)) for n, v in betweenness.items()), key=lambda item: (-item[2], item[0]))
     components = sorted((len(c) for c in nx.connected_components(simple)), reverse=True)
     kinds = Counter(str(data.get("kind", "")) for _, data in graph.nodes(data=True))
