@@ -128,8 +128,12 @@ def build(
     key = input_key(project)
     entry = None if force else open_entry(root, key)
     if entry is not None:
-        findings = [Finding(**item) for item in entry.findings()]
-        return Build(project, key, entry, findings, from_cache=True, seconds=entry.manifest.get("seconds", {}))
+        try:
+            findings = [Finding(**item) for item in entry.findings()]
+        except TypeError:  # findings written by another version, or damaged: build again
+            entry = None
+        else:
+            return Build(project, key, entry, findings, from_cache=True, seconds=entry.manifest.get("seconds", {}))
     total = time.perf_counter()
     dataset, findings, seconds = run_build(project, progress)
     progress("writing the build cache")
@@ -143,6 +147,7 @@ def build(
         nquads,
         [finding.as_dict() for finding in findings],
         {"seconds": seconds, "triples_per_graph": counts, "project": str(project.root)},
+        replace=force,
     )
     seconds["cache"] = round(time.perf_counter() - started, 3)
     return Build(project, key, entry, findings, from_cache=False, seconds=seconds, _dataset=dataset)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from belkg.errors import BelkgError
 from belkg.project import Project
 
 CACHE_FORMAT = 2
@@ -66,7 +67,12 @@ def input_key(project: Project) -> str:
         digest.update(f"{tool} {version}\n".encode())
     for path in project.input_files():
         digest.update(project.relative(path).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"missing")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except FileNotFoundError:
+            digest.update(b"missing")
+        except OSError as error:
+            raise BelkgError(f"cannot read: {error.strerror}", project.relative(path)) from None
     return digest.hexdigest()
 
 
@@ -113,9 +119,13 @@ def open_entry(root: Path, key: str, *, thorough: bool = True) -> CacheEntry | N
             return None
         if thorough and _sha256_file(folder / DATASET_FILE) != manifest.get("dataset_sha256"):
             return None
-        if not (folder / STORE_DIR).is_dir():
+        if not (folder / STORE_DIR / "CURRENT").is_file():
             return None
-        json.loads((folder / FINDINGS_FILE).read_text(encoding="utf-8"))
+        findings = json.loads((folder / FINDINGS_FILE).read_text(encoding="utf-8"))
+        if not isinstance(findings, list) or not all(
+            isinstance(item, dict) and {"rule", "message"} <= set(item) for item in findings
+        ):
+            return None
     except (OSError, ValueError, AttributeError):
         return None
     return CacheEntry(folder, manifest)
@@ -132,13 +142,25 @@ def _write_store(nquads: Path, folder: Path) -> None:
 
 
 def write_entry(
-    root: Path, key: str, nquads: bytes, findings: list[dict[str, Any]], extra: dict[str, Any]
+    root: Path,
+    key: str,
+    nquads: bytes,
+    findings: list[dict[str, Any]],
+    extra: dict[str, Any],
+    *,
+    replace: bool = False,
 ) -> CacheEntry:
-    """Store a build atomically; a damaged entry under the same key is replaced."""
+    """Store a build atomically; a damaged entry under the same key, or any entry when
+    `replace` is set, is replaced."""
     import shutil
     import tempfile
 
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if not root.is_dir():
+            raise NotADirectoryError(20, "Not a directory")
+    except OSError as error:
+        raise BelkgError(f"cannot use as the build cache folder: {error.strerror}", str(root)) from None
     staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=root))
     try:
         (staging / DATASET_FILE).write_bytes(nquads)
@@ -153,7 +175,9 @@ def write_entry(
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         final = root / key
-        if final.exists() and open_entry(root, key) is None:
+        if final.is_file() or final.is_symlink():
+            final.unlink()
+        elif final.exists() and (replace or open_entry(root, key) is None):
             shutil.rmtree(final, ignore_errors=True)
         try:
             os.rename(staging, final)

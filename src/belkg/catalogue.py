@@ -189,6 +189,8 @@ def read_saved_query(path: Path, shown: str | None = None, cache_dir: Path | Non
     """Read and check a saved query; with a cache folder, reuse a header parsed before."""
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise BelkgError(f"not UTF-8 text (byte {error.start})", shown or str(path)) from None
     except OSError as error:
         raise BelkgError(f"cannot read: {error.strerror}", shown or str(path)) from None
     if cache_dir is None:

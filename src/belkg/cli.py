@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,7 +21,31 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class BelkgGroup(click.Group):
-    """Turns every BelkgError into one line on stderr and exit code 2."""
+    """Turns every BelkgError, and click's usage errors, into one line on stderr and
+    exit code 2."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            outcome = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            click.echo(f"Error: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            click.echo(f"Error: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(outcome if isinstance(outcome, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -60,6 +84,17 @@ class State:
 
         return current_entry(self.project(), self.cache_dir, self.progress)
 
+    def engine(self, name: str = "oxigraph", *, inference: bool = True) -> Any:
+        """A query engine over the current build. A store that cannot be opened (damaged
+        on disk) is not trusted: the build is made again."""
+        from belkg.querying import open_engine
+
+        entry = self.entry()
+        try:
+            return open_engine(entry, name, inference=inference)
+        except (OSError, RuntimeError):
+            return open_engine(self.build(force=True).entry, name, inference=inference)
+
     def build(self, force: bool = False) -> Any:
         from belkg.build import build
 
@@ -71,11 +106,7 @@ pass_state = click.make_pass_decorator(State)
 
 def output_option(function: F) -> F:
     return click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, allow_dash=True),
-        default=None,
-        help="Write to this file (atomically) instead of stdout.",
+        "-o", "--output", metavar="FILE", default=None, help="Write to this file (atomically) instead of stdout."
     )(function)
 
 
@@ -106,8 +137,13 @@ def output_option(function: F) -> F:
 def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: bool, allow_network: bool) -> None:
     """belkg: Belarus's political prisoners and the deals that freed some of them, as a
     knowledge graph in which every fact cites the words of its source."""
+    import logging
+
     from belkg.safety import no_network
 
+    # rdflib logs ill-typed literals ("Failed to convert Literal lexical form") with a
+    # traceback; the shapes report them as findings, one line each.
+    logging.getLogger("rdflib").setLevel(logging.CRITICAL)
     ctx.obj = State(project, cache_dir, quiet, allow_network)
     ctx.with_resource(no_network(active=not allow_network))
 
@@ -342,7 +378,7 @@ def query_command(
     or against a SPARQL endpoint with --endpoint."""
     from contextlib import AbstractContextManager, nullcontext
 
-    from belkg.querying import labels_for, open_engine, prepare, resolve_query, run
+    from belkg.querying import labels_for, prepare, resolve_query, run
     from belkg.results import format_for, render, render_graph
     from belkg.safety import check_query, network_allowed
 
@@ -361,10 +397,10 @@ def query_command(
         runner: Any = EndpointEngine(endpoint, timeout or DEFAULT_TIMEOUT)
         guard, limit = network_allowed(), None  # the HTTP request carries the time limit
     else:
-        entry = state.entry()
-        graphs = set(entry.manifest.get("triples_per_graph", {}))
+        runner = state.engine(engine, inference=not no_inference)
+        graphs = set(state.entry().manifest.get("triples_per_graph", {}))
         check_query(prepare(query, given), graphs, allow_network=state.allow_network, where=where)
-        runner, limit = open_engine(entry, engine, inference=not no_inference), timeout or None
+        limit = timeout or None
     with guard:
         result = run(runner, query, given, timeout=limit)
         chosen = format_for(output, fmt, result.kind)
@@ -419,13 +455,12 @@ def queries_show(state: State, name: str) -> None:
 def stats_command(state: State, fmt: str, network: bool) -> None:
     """Triples per graph, things per class, claims per source, kind and hedge,
     corroboration and conflicts; with --network, measures of the story view."""
-    from belkg.querying import open_engine
     from belkg.stats import collect
 
     if network:
         _network_stats(state, fmt)
         return
-    report = collect(open_engine(state.entry()))
+    report = collect(state.engine())
     if fmt == "json":
         click.echo(json.dumps({title: dict(pairs) for title, pairs in report.items()}, indent=2, ensure_ascii=False))
         return
@@ -452,12 +487,12 @@ def entity_command(state: State, spelling: str, fmt: str, engine: str, no_infere
     offices, events and how it took part, words it said, and the sources with their
     quotes. Several matches are listed, with exit code 2."""
     from belkg.entity import card, render_card, resolve
-    from belkg.querying import labels_for, open_engine
+    from belkg.querying import labels_for
     from belkg.results import render
 
     project = state.project()
     headers = state.cache_root() / "query-headers"
-    runner = open_engine(state.entry(), engine, inference=not no_inference)
+    runner = state.engine(engine, inference=not no_inference)
     match = resolve(runner, project, spelling, headers)
     result = card(runner, project, match.iri, headers)
     labels = labels_for(runner, result) if fmt in ("text", "table", "md") else {}
@@ -466,9 +501,8 @@ def entity_command(state: State, spelling: str, fmt: str, engine: str, no_infere
 
 def _network_stats(state: State, fmt: str) -> None:
     from belkg.network import format_measures, network_measures, story_view
-    from belkg.querying import open_engine
 
-    measures = network_measures(story_view(open_engine(state.entry())))
+    measures = network_measures(story_view(state.engine()))
     if fmt == "json":
         click.echo(json.dumps(measures.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -512,7 +546,6 @@ def viz_command(
     the roles the claims state, each edge carrying its sources. The format comes from
     the -o extension.
     """
-    from belkg.querying import open_engine
     from belkg.viz import choose_view, format_for, render
 
     chosen = format_for(output, fmt)
@@ -521,7 +554,7 @@ def viz_command(
         raise BelkgError("a parameter is given twice")
     if depth != 1 and focus_on is None:
         raise BelkgError("--depth needs --focus")
-    runner = open_engine(state.entry(), engine, inference=not no_inference)
+    runner = state.engine(engine, inference=not no_inference)
     graph = choose_view(
         runner, state.project(), full=full, query=query, params=given, focus_on=focus_on, depth=depth,
         header_cache=state.cache_root() / "query-headers",
@@ -537,12 +570,11 @@ def viz_command(
 def timeline_command(state: State, fmt: str | None, output: str | None) -> None:
     """Events on a time axis, each date at its precision (a day, a month, a year); undated
     events placed by their bounds, or listed apart with the sources' words."""
-    from belkg.querying import open_engine
     from belkg.timeline import TIMELINE_FORMATS, collect, render
     from belkg.viz import format_for
 
     chosen = format_for(output, fmt, TIMELINE_FORMATS)
-    timeline = collect(open_engine(state.entry()), state.project(), state.cache_root() / "query-headers")
+    timeline = collect(state.engine(), state.project(), state.cache_root() / "query-headers")
     _write_file_or_stdout(output, render(timeline, chosen), chosen)
 
 

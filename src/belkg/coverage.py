@@ -60,7 +60,9 @@ def read_skip_list(path: Path, shown: str) -> list[SkipEntry]:
     if not path.exists():
         return []
     entries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    from belkg.loading import read_text
+
+    for number, line in enumerate(read_text(path, shown).split("\n"), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         parts = line.split("\t")
@@ -82,7 +84,9 @@ def compute_coverage(
     """Match each sentence of each seed with the claims whose quotes overlap it."""
     report = []
     for document, seed in sorted(seeds.items(), key=lambda item: item[1].name):
-        text = seed.read_text(encoding="utf-8")
+        from belkg.loading import read_text
+
+        text = read_text(seed, f"seeds/{seed.name}")
         mine = [citation for citation in citations if citation.document == document]
         skip_for_seed = {entry.text: entry for entry in skips if entry.seed == seed.stem}
         sentences = []

@@ -88,7 +88,9 @@ def union_of(dataset: Dataset) -> Graph:
 
 
 def _sorted_lines(data: bytes) -> bytes:
-    lines = sorted(set(data.decode("utf-8").splitlines()) - {""})
+    # Split on newlines only: str.splitlines() also breaks at U+2028, U+0085 and other
+    # characters that N-Triples allows raw inside literals.
+    lines = sorted(set(data.decode("utf-8").split("\n")) - {""})
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
@@ -110,7 +112,7 @@ def _trig(dataset: Dataset) -> bytes:
         for triple in graph:
             named.add(triple)
         # Not indented: a long string literal may span lines, and its lines are data.
-        body = "\n".join(line for line in _turtle(named).splitlines() if not line.startswith("@prefix")).strip("\n")
+        body = "\n".join(line for line in _turtle(named).split("\n") if not line.startswith("@prefix")).strip("\n")
         parts.append(f"\n<{graph.identifier}> {{\n{body}\n}}\n")
     return "".join(parts).encode("utf-8")
 

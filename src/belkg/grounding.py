@@ -13,7 +13,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from belkg.findings import Finding
-from belkg.loading import LoadedGraph, seed_stem
+from belkg.loading import LoadedGraph, read_text, seed_stem
 from belkg.locating import describe, line_of, short_name
 from belkg.namespaces import BK, ENTITIES_GRAPH, OA, PROV, SKOS, document_iri
 from belkg.project import Project
@@ -76,7 +76,7 @@ class _Checker:
 
     def check_document(self, name: URIRef, seed: Path) -> None:
         graph = self.loaded.dataset.graph(name)
-        text = seed.read_text(encoding="utf-8")
+        text = read_text(seed, self.project.relative(seed))
         recorded = graph.value(name, BK.sha256)
         actual = sha256_of(seed)
         if recorded is None:
@@ -158,7 +158,9 @@ class _Checker:
                     )
 
     def check_labels(self) -> None:
-        seeds_text = _fold("\n".join(path.read_text(encoding="utf-8") for path in self.project.seed_files()))
+        seeds_text = _fold(
+            "\n".join(read_text(path, self.project.relative(path)) for path in self.project.seed_files())
+        )
         dataset = self.loaded.dataset
         graph = dataset.graph(ENTITIES_GRAPH)
         for node, label in sorted(graph.subject_objects(SKOS.prefLabel | SKOS.altLabel)):
@@ -175,6 +177,31 @@ class _Checker:
                 self.finding(
                     "label", f"the {kind} “{label}” is not found in any seed", ENTITIES_GRAPH, node, hint, graph
                 )
+
+    def check_terms(self) -> None:
+        """Every bk: term the register and the documents use is one the ontology declares."""
+        from belkg.namespaces import ONTOLOGY_GRAPH
+
+        declared = set(self.loaded.dataset.graph(ONTOLOGY_GRAPH).subjects())
+        for name in self.loaded.files:
+            if name == ONTOLOGY_GRAPH:
+                continue
+            graph = self.loaded.dataset.graph(name)
+            reported: set[URIRef] = set()
+            for subject, predicate, obj in sorted(graph):
+                for term in (predicate, obj):
+                    if isinstance(term, URIRef) and str(term).startswith(str(BK)) and term not in declared:
+                        if term in reported:
+                            continue
+                        reported.add(term)
+                        self.finding(
+                            "unknown-term",
+                            f"{short_name(term)} is not declared in the ontology",
+                            name,
+                            subject,
+                            "check the spelling against ontology/belkg.ttl, or declare the term there",
+                            graph,
+                        )
 
     def check_unmapped_seeds(self) -> None:
         mapped = {seed.stem for seed in self.loaded.seeds.values()}
@@ -197,5 +224,6 @@ def ground(project: Project, loaded: LoadedGraph) -> Grounding:
     for name, seed in sorted(loaded.seeds.items()):
         checker.check_document(name, seed)
     checker.check_labels()
+    checker.check_terms()
     checker.check_unmapped_seeds()
     return checker.result

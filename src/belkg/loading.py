@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from belkg.errors import BelkgError
@@ -30,17 +30,22 @@ def seed_stem(path: Path) -> str:
     return path.stem.split("_", 1)[0]
 
 
-def parse_turtle(path: Path, shown_as: str | None = None) -> Graph:
-    """Parse one Turtle file; a syntax error becomes a BelkgError at FILE:LINE:COL."""
-    shown = shown_as or str(path)
+def read_text(path: Path, shown: str) -> str:
+    """A text file's content; unreadable or non-UTF-8 files are one-line errors."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BelkgError("file not found", shown) from None
     except UnicodeDecodeError as error:
         raise BelkgError(f"not UTF-8 text (byte {error.start})", shown) from None
     except OSError as error:
         raise BelkgError(f"cannot read: {error.strerror}", shown) from None
+
+
+def parse_turtle(path: Path, shown_as: str | None = None) -> Graph:
+    """Parse one Turtle file; a syntax error becomes a BelkgError at FILE:LINE:COL."""
+    shown = shown_as or str(path)
+    text = read_text(path, shown)
     graph = Graph()
     try:
         graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
@@ -51,7 +56,48 @@ def parse_turtle(path: Path, shown_as: str | None = None) -> Graph:
     except Exception as error:  # rdflib raises bare AssertionErrors and others for some bad input
         message = str(error).split(" at ^ in", 1)[0].strip() or type(error).__name__
         raise BelkgError(f"Turtle syntax error: {message}", shown) from None
+    _check_terms(graph, text, shown)
     return graph
+
+
+def _line_containing(text: str, fragment: str) -> str:
+    """ ":LINE:COL" of the first place the text holds the fragment, or nothing."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if fragment in line:
+            return f":{number}:{line.index(fragment) + 1}"
+    return ""
+
+
+def _check_terms(graph: Graph, text: str, shown: str) -> None:
+    """Refuse IRIs and language tags that rdflib lets through but RDF (and so Oxigraph,
+    and any other store) does not allow."""
+    import pyoxigraph
+
+    checked: set[object] = set()
+    for triple in graph:
+        for term in triple:
+            if term in checked:
+                continue
+            checked.add(term)
+            iris = [str(term)] if isinstance(term, URIRef) else []
+            if isinstance(term, Literal) and term.datatype is not None:
+                iris.append(str(term.datatype))
+            for iri in iris:
+                try:
+                    pyoxigraph.NamedNode(iri)
+                except ValueError:
+                    raise BelkgError(
+                        f"not a valid IRI: <{iri}>",
+                        shown + _line_containing(text, iri.split()[0] if iri.split() else iri),
+                    ) from None
+            if isinstance(term, Literal) and term.language:
+                try:
+                    pyoxigraph.Literal("x", language=term.language)
+                except ValueError:
+                    raise BelkgError(
+                        f"not a valid language tag: @{term.language}",
+                        shown + _line_containing(text, f"@{term.language}"),
+                    ) from None
 
 
 def _add(dataset: Dataset, name: URIRef, graph: Graph) -> None:

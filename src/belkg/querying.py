@@ -39,6 +39,8 @@ def resolve_query(
     if target.endswith(".rq") or path.is_file():
         try:
             text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise BelkgError(f"not UTF-8 text (byte {error.start})", target) from None
         except OSError as error:
             raise BelkgError(f"cannot read: {error.strerror}", target) from None
         if any(line.startswith("#+") for line in text.splitlines()):

@@ -7,13 +7,14 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from belkg.errors import BelkgError
+from belkg.loading import read_text
 
 
 def derive_edges(dataset: Dataset, rule_files: list[Path], shown: dict[Path, str] | None = None) -> Graph:
     """Run every rule over the union of the dataset's graphs; return the edges they build."""
     edges = Graph()
     for path in rule_files:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, (shown or {}).get(path, str(path)))
         try:
             result = dataset.query(text)
         except Exception as error:  # pyparsing and rdflib raise several types for bad SPARQL

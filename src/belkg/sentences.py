@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 # A sentence ends at . ! or ? (optionally followed by a closing quote or bracket)
 # followed by white space and something that can start a sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(\[A-Z0-9*])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=\S)")
+_SENTENCE_START = set('"“‘([*0123456789')
 # Abbreviations after which a full stop does not end the sentence.
 _ABBREVIATIONS = ("U.S.", "Mr.", "Mrs.", "Dr.", "St.", "e.g.", "i.e.")
 
@@ -27,11 +28,15 @@ def split_sentences(text: str) -> list[Sentence]:
     """Split text into sentences: every non-blank line, then at sentence ends within it."""
     sentences: list[Sentence] = []
     offset = 0
-    for line_number, line in enumerate(text.splitlines(keepends=True), start=1):
+    # Lines end at \n only (str.splitlines() would also break at U+2028 and friends).
+    for line_number, line in enumerate(text.split("\n"), start=1):
         body = line.rstrip("\r\n")
         cut = 0
         pieces: list[tuple[int, int]] = []
         for match in _SENTENCE_END.finditer(body):
+            following = body[match.end()]
+            if not (following.isupper() or following in _SENTENCE_START):
+                continue
             candidate = body[cut : match.start()].rstrip('"”’)')
             if candidate.endswith(_ABBREVIATIONS):
                 continue
@@ -54,5 +59,5 @@ def split_sentences(text: str) -> list[Sentence]:
                     line=line_number,
                 )
             )
-        offset += len(line)
+        offset += len(line) + 1
     return sentences
