@@ -149,3 +149,18 @@ def run_saved(project: Project, engines: dict[str, object]) -> Callable[..., Row
         return _plain_rows(run(engines[engine], query, params))  # type: ignore[arg-type]
 
     return run_saved_query
+
+
+@pytest.fixture(scope="session")
+def belkg(project: Project, session_cache: Path, built: Build) -> Callable[..., object]:
+    """belkg(*args): run the CLI in-process on the real project with the session's
+    (already built) cache."""
+    from click.testing import CliRunner
+
+    from belkg.cli import cli
+
+    def invoke(*args: str) -> object:
+        base = ["--project", str(project.root), "--cache-dir", str(session_cache), "-q"]
+        return CliRunner().invoke(cli, [*base, *args], catch_exceptions=False)
+
+    return invoke

@@ -8,9 +8,6 @@ import json
 import xml.etree.ElementTree as ElementTree
 
 import pytest
-from click.testing import CliRunner
-
-from belkg.cli import cli
 
 NEGOTIATED = """
 PREFIX bk: <https://w3id.org/belkg/ontology#>
@@ -23,17 +20,6 @@ SELECT ?text ?iri WHERE {
   }
 }
 """
-
-
-@pytest.fixture(scope="module")
-def belkg(project, session_cache, built):
-    """Run belkg on the real project with the session's (already built) cache."""
-
-    def invoke(*args: str):
-        base = ["--project", str(project.root), "--cache-dir", str(session_cache), "-q"]
-        return CliRunner().invoke(cli, [*base, *args], catch_exceptions=False)
-
-    return invoke
 
 
 def test_table_shortens_iris_and_shows_labels(belkg):

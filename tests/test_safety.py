@@ -45,15 +45,6 @@ def listener():
     server.close()
 
 
-@pytest.fixture(scope="module")
-def belkg(project, session_cache, built):
-    def invoke(*args: str):
-        base = ["--project", str(project.root), "--cache-dir", str(session_cache), "-q"]
-        return CliRunner().invoke(cli, [*base, *args], catch_exceptions=False)
-
-    return invoke
-
-
 GRAPHS = {"https://w3id.org/belkg/graph/entities"}
 
 

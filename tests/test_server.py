@@ -13,10 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from belkg.catalogue import read_saved_query
-from belkg.cli import cli
 from belkg.querying import run
 from belkg.remote import EndpointEngine
 
@@ -70,15 +68,6 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-@pytest.fixture(scope="module")
-def belkg(project, session_cache, built):
-    def invoke(*args: str):
-        base = ["--project", str(project.root), "--cache-dir", str(session_cache), "-q"]
-        return CliRunner().invoke(cli, [*base, *args], catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.fixture(scope="module")
