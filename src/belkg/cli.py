@@ -63,11 +63,15 @@ class State:
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.quiet = quiet
         self.allow_network = allow_network
+        self._entry: Any = None
+        self._project: Any = None
 
     def project(self) -> Any:
-        from belkg.project import find_project
+        if self._project is None:
+            from belkg.project import find_project
 
-        return find_project(self.project_option)
+            self._project = find_project(self.project_option)
+        return self._project
 
     def progress(self, message: str) -> None:
         if not self.quiet:
@@ -80,9 +84,11 @@ class State:
 
     def entry(self) -> Any:
         """The cache entry of the current inputs (built first if needed); no rdflib."""
-        from belkg.session import current_entry
+        if self._entry is None:
+            from belkg.session import current_entry
 
-        return current_entry(self.project(), self.cache_dir, self.progress)
+            self._entry = current_entry(self.project(), self.cache_dir, self.progress)
+        return self._entry
 
     def engine(self, name: str = "oxigraph", *, inference: bool = True) -> Any:
         """A query engine over the current build. A store that cannot be opened (damaged
@@ -98,7 +104,9 @@ class State:
     def build(self, force: bool = False) -> Any:
         from belkg.build import build
 
-        return build(self.project(), self.cache_dir, force=force, progress=self.progress)
+        result = build(self.project(), self.cache_dir, force=force, progress=self.progress)
+        self._entry = result.entry
+        return result
 
 
 pass_state = click.make_pass_decorator(State)
