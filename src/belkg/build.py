@@ -8,6 +8,7 @@ commands load it instead of re-running the reasoner.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,12 @@ class Build:
         if self._dataset is None:
             self._dataset = read_dataset(self.entry.dataset_file)
         return self._dataset
+
+
+def quiet_rdflib_logging() -> None:
+    """rdflib logs every ill-typed literal ("Failed to convert Literal lexical form") with
+    a traceback; the shapes already report each as a finding, in one line."""
+    logging.getLogger("rdflib").setLevel(logging.CRITICAL)
 
 
 def new_dataset() -> Dataset:
@@ -124,6 +131,7 @@ def build(
     progress: Progress = _silent,
 ) -> Build:
     """The project's build: from the cache when its inputs are unchanged, else fresh."""
+    quiet_rdflib_logging()
     root = cache_root or default_cache_root()
     key = input_key(project)
     entry = None if force else open_entry(root, key)

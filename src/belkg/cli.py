@@ -145,13 +145,8 @@ def output_option(function: F) -> F:
 def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: bool, allow_network: bool) -> None:
     """belkg: Belarus's political prisoners and the deals that freed some of them, as a
     knowledge graph in which every fact cites the words of its source."""
-    import logging
-
     from belkg.safety import no_network
 
-    # rdflib logs ill-typed literals ("Failed to convert Literal lexical form") with a
-    # traceback; the shapes report them as findings, one line each.
-    logging.getLogger("rdflib").setLevel(logging.CRITICAL)
     ctx.obj = State(project, cache_dir, quiet, allow_network)
     ctx.with_resource(no_network(active=not allow_network))
 

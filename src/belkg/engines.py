@@ -101,6 +101,9 @@ class RdflibEngine:
     def __init__(self, nquads: Path, *, inference: bool = True) -> None:
         from rdflib import Dataset
 
+        from belkg.build import quiet_rdflib_logging
+
+        quiet_rdflib_logging()
         full = Dataset(default_union=True)
         full.parse(nquads, format="nquads")
         if inference:
