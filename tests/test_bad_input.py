@@ -160,11 +160,6 @@ TURTLE_CASES = [
         P + 'bkd:doc-900 dcterms:title """abc .\n',
         re.compile(re.escape(f"Error: {DOC}:") + r"(10:27|11:1): Turtle syntax error: unterminated string literal"),
         id="kg-unterminated-long-string",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="reported at 11:35, a column past the end of the file; should point at the opening quotes "
-            "(10:27) or the end of the file (11:1)",
-        ),
     ),
     pytest.param(
         DOC,
@@ -219,11 +214,6 @@ TURTLE_CASES = [
         P + 'bkd:doc-900 dcterms:title "a"^^ .\n',
         re.compile(re.escape(f"Error: {DOC}:10:") + r"\d+: Turtle syntax error: .+"),
         id="kg-empty-datatype",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="rdflib raises IndexError; belkg reports 'kg/900_tiny.ttl: Turtle syntax error: list index "
-            "out of range', with no line or column and a message that says nothing about the datatype",
-        ),
     ),
     pytest.param(
         DOC,

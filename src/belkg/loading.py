@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,12 +53,28 @@ def parse_turtle(path: Path, shown_as: str | None = None) -> Graph:
     except BadSyntax as error:
         line = error.lines + 1
         column = error._i - error._str.rfind(b"\n", 0, error._i)
+        if "unterminated string" in str(error._why):
+            # rdflib points past the end of the file; the opening quotes are more use.
+            opening = max(text.rfind('"""'), text.rfind("'''"))
+            if opening >= 0:
+                line, column = _position(text, opening)
         raise BelkgError(f"Turtle syntax error: {error._why}", f"{shown}:{line}:{column}") from None
     except Exception as error:  # rdflib raises bare AssertionErrors and others for some bad input
+        empty_datatype = re.search(r"\^\^\s*(?=[.;,\]]|$)", text)
+        if empty_datatype is not None:
+            line, column = _position(text, empty_datatype.start())
+            raise BelkgError(
+                "Turtle syntax error: a datatype IRI is missing after ^^", f"{shown}:{line}:{column}"
+            ) from None
         message = str(error).split(" at ^ in", 1)[0].strip() or type(error).__name__
         raise BelkgError(f"Turtle syntax error: {message}", shown) from None
     _check_terms(graph, text, shown)
     return graph
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset."""
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
 
 
 def _line_containing(text: str, fragment: str) -> str:
