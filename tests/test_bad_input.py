@@ -586,11 +586,6 @@ def test_ill_typed_integer_is_a_finding_without_a_traceback(tmp_path):
     assert process.stderr.splitlines() == ["does not conform: 2 finding(s) in 1 file(s)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rdflib warns 'Parsing weird boolean' on stderr (two lines), and the finding reports the coerced "
-    "value (found 'false') instead of what the file says ('yes')",
-)
 def test_ill_typed_boolean_is_reported_as_written(tmp_path):
     root = make_tiny(tmp_path / "project")
     write(

@@ -19,7 +19,7 @@ from rdflib import Dataset, Graph, URIRef
 from belkg.cache import CacheEntry, default_cache_root, input_key, open_entry, write_entry
 from belkg.findings import Finding
 from belkg.grounding import Grounding, ground
-from belkg.loading import LoadedGraph, load_project, parse_turtle
+from belkg.loading import LoadedGraph, as_written, load_project, parse_turtle
 from belkg.namespaces import EDGES_GRAPH, GROUNDING_GRAPH, INFERRED_GRAPH, PREFIXES
 from belkg.project import Project
 from belkg.reasoning import infer
@@ -69,7 +69,8 @@ def new_dataset() -> Dataset:
 
 def read_dataset(path: Path) -> Dataset:
     dataset = new_dataset()
-    dataset.parse(path, format="nquads")
+    with as_written():
+        dataset.parse(path, format="nquads")
     return dataset
 
 

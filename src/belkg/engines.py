@@ -104,8 +104,11 @@ class RdflibEngine:
         from belkg.build import quiet_rdflib_logging
 
         quiet_rdflib_logging()
+        from belkg.loading import as_written
+
         full = Dataset(default_union=True)
-        full.parse(nquads, format="nquads")
+        with as_written():
+            full.parse(nquads, format="nquads")
         if inference:
             self.dataset = full
         else:

@@ -15,6 +15,7 @@ from typing import Any
 from rdflib import Dataset, Graph
 
 from belkg.errors import BelkgError
+from belkg.loading import as_written
 from belkg.namespaces import DERIVED_GRAPHS, PREFIXES
 
 # format -> (what it is called, whether it keeps named graphs)
@@ -153,7 +154,8 @@ def parse_export(data: bytes, fmt: str) -> Dataset:
     """Read an export back (the round-trip tests and `belkg push` use it)."""
     dataset = Dataset(default_union=True)
     rdflib_format = {"nq": "nquads", "trig": "trig", "jsonld": "json-ld", "ttl": "turtle", "nt": "nt", "xml": "xml"}
-    dataset.parse(data=data, format=rdflib_format[fmt])
+    with as_written():
+        dataset.parse(data=data, format=rdflib_format[fmt])
     return dataset
 
 

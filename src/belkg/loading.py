@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,13 +45,33 @@ def read_text(path: Path, shown: str) -> str:
         raise BelkgError(f"cannot read: {error.strerror}", shown) from None
 
 
+@contextmanager
+def as_written() -> Iterator[None]:
+    """Keep literals as the file writes them: rdflib would otherwise rewrite an
+    ill-typed "yes"^^xsd:boolean as "false" (and warn about it), and the shapes could
+    only report the rewritten value."""
+    import warnings
+
+    import rdflib
+
+    previous = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Parsing weird boolean", category=UserWarning)
+            yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = previous
+
+
 def parse_turtle(path: Path, shown_as: str | None = None) -> Graph:
     """Parse one Turtle file; a syntax error becomes a BelkgError at FILE:LINE:COL."""
     shown = shown_as or str(path)
     text = read_text(path, shown)
     graph = Graph()
     try:
-        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+        with as_written():
+            graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as error:
         line = error.lines + 1
         column = error._i - error._str.rfind(b"\n", 0, error._i)
