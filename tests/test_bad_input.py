@@ -2,9 +2,6 @@
 one line on stderr (`Error: FILE:LINE:COL: message` where there is a position), a problem
 in the graph gives exit code 1 and finding lines on stdout, and nothing ever gives a
 traceback. A damaged cache is rebuilt, never trusted.
-
-Cases marked xfail(strict=True) describe the right behaviour where belkg does not (yet)
-show it; each reason says what belkg does instead.
 """
 
 from __future__ import annotations
