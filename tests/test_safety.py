@@ -74,8 +74,24 @@ GRAPHS = {"https://w3id.org/belkg/graph/entities"}
             "FROM <http://example.org/g> is refused: the build has no such graph, and fetching it would use "
             "the network; use --allow-network to allow it",
         ),
+        (  # the '#' of an IRI is not a comment hiding the rest of the line
+            "PREFIX bk: <https://w3id.org/belkg/ontology#> SELECT * FROM <http://example.org/remote> { ?s ?p ?o }",
+            "FROM <http://example.org/remote> is refused: the build has no such graph, and fetching it would use "
+            "the network; use --allow-network to allow it",
+        ),
     ],
-    ids=["insert", "delete", "load", "clear", "drop", "service", "service-silent", "from", "from-named"],
+    ids=[
+        "insert",
+        "delete",
+        "load",
+        "clear",
+        "drop",
+        "service",
+        "service-silent",
+        "from",
+        "from-named",
+        "from-after-an-iri-with-hash",
+    ],
 )
 def test_unsafe_queries_are_refused(query, message):
     with pytest.raises(BelkgError) as caught:

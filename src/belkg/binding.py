@@ -13,18 +13,8 @@ import re
 from belkg.catalogue import Param, SavedQuery
 from belkg.errors import BelkgError
 from belkg.prefixes import expand
+from belkg.sparql_text import lexemes, mask
 from belkg.terms import XSD, Term, is_valid_iri
-
-_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'  # short strings
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'  # IRIs
-    r"|#[^\n]*"  # comments
-    r"|\bWHERE\b|[{}]",
-    re.IGNORECASE,
-)
 
 
 def parse_value(param: Param, raw: str) -> Term:
@@ -85,7 +75,7 @@ def _where_brace(text: str) -> int | None:
     depth = 0
     after_where = False
     first_top_brace = None
-    for match in _TOKENS.finditer(text):
+    for match in lexemes(text):
         token = match.group(0)
         if token == "{":
             if depth == 0:
@@ -98,14 +88,10 @@ def _where_brace(text: str) -> int | None:
             depth -= 1
         elif token.upper() == "WHERE" and depth == 0:
             after_where = True
-    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", _strip_comments(text), re.IGNORECASE)
+    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", mask(text), re.IGNORECASE)
     if form and form.group(1).upper() != "CONSTRUCT":
         return first_top_brace
     return None
-
-
-def _strip_comments(text: str) -> str:
-    return _TOKENS.sub(lambda m: " " if m.group(0).startswith("#") else m.group(0), text)
 
 
 def apply_bindings(text: str, bindings: dict[str, Term]) -> str:

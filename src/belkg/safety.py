@@ -16,14 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from belkg.errors import BelkgError
+from belkg.sparql_text import mask
 
-_SKIPPED = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|#[^\n]*"
-)
 _IRI = re.compile(r'<([^<>"{}|^`\\\x00-\x20]*)>')
 _UPDATE = re.compile(
     r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
@@ -33,18 +27,13 @@ _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 _FROM = re.compile(r"\bFROM\s+(?:NAMED\s+)?(<[^>]*>|[\w.-]*:[\w.-]*)", re.IGNORECASE)
 
 
-def _code(text: str) -> str:
-    """The query with strings and comments blanked out (IRIs kept)."""
-    return _SKIPPED.sub(lambda m: " " * len(m.group(0)) if m.group(0).startswith("#") else '""', text)
-
-
 def _prefixes(code: str) -> dict[str, str]:
     return dict(re.findall(r"PREFIX\s+([\w.-]*):\s*<([^>]*)>", code, re.IGNORECASE))
 
 
 def check_query(text: str, local_graphs: set[str], *, allow_network: bool = False, where: str | None = None) -> None:
     """Refuse an update, a SERVICE call, or FROM of a graph the build does not hold."""
-    code = _code(text)
+    code = mask(text, strings=True)
     update = _UPDATE.match(code)
     if update:
         raise BelkgError(f"{update.group(1).upper()} is refused: belkg queries are read-only", where)
