@@ -20,7 +20,7 @@ from belkg.cache import CacheEntry, default_cache_root, input_key, open_entry, w
 from belkg.findings import Finding
 from belkg.grounding import Grounding, ground
 from belkg.loading import LoadedGraph, as_written, load_project, parse_turtle
-from belkg.namespaces import EDGES_GRAPH, GROUNDING_GRAPH, INFERRED_GRAPH, PREFIXES
+from belkg.namespaces import EDGES_GRAPH, GROUNDING_GRAPH, INFERRED_GRAPH, new_dataset
 from belkg.project import Project
 from belkg.reasoning import infer
 from belkg.rules import derive_edges
@@ -58,13 +58,6 @@ def quiet_rdflib_logging() -> None:
     """rdflib logs every ill-typed literal ("Failed to convert Literal lexical form") with
     a traceback; the shapes already report each as a finding, in one line."""
     logging.getLogger("rdflib").setLevel(logging.CRITICAL)
-
-
-def new_dataset() -> Dataset:
-    dataset = Dataset(default_union=True)
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
-    return dataset
 
 
 def read_dataset(path: Path) -> Dataset:

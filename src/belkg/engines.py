@@ -40,6 +40,19 @@ def _syntax_error(error: Exception, where: str | None) -> BelkgError:
     return BelkgError(f"invalid SPARQL: {message}", where)
 
 
+def from_oxigraph(term: Any) -> Term:
+    """A pyoxigraph term as a plain Term."""
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return Term.iri(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        return Term.literal(term.value, term.datatype.value, term.language)
+    raise BelkgError(f"unsupported term in result: {term!r}")  # RDF-star triples
+
+
 class OxigraphEngine:
     """Queries the Oxigraph store the build cache holds, opened read-only."""
 
@@ -51,16 +64,6 @@ class OxigraphEngine:
         self._ox = pyoxigraph
         self.store = pyoxigraph.Store.read_only(str(store_dir))
         self.inference = inference
-
-    def _term(self, term: Any) -> Term:
-        ox = self._ox
-        if isinstance(term, ox.NamedNode):
-            return Term.iri(term.value)
-        if isinstance(term, ox.BlankNode):
-            return Term("bnode", term.value)
-        if isinstance(term, ox.Literal):
-            return Term.literal(term.value, term.datatype.value, term.language)
-        raise BelkgError(f"unsupported term in result: {term!r}")  # RDF-star triples
 
     def run(self, text: str, where: str | None = None) -> QueryResult:
         ox = self._ox
@@ -85,11 +88,11 @@ class OxigraphEngine:
                 for name in variables:
                     value = solution[name]
                     if value is not None:
-                        row[name] = self._term(value)
+                        row[name] = from_oxigraph(value)
                 rows.append(row)
             return QueryResult("select", variables=variables, rows=rows)
         assert isinstance(result, ox.QueryTriples)
-        triples = [(self._term(t.subject), self._term(t.predicate), self._term(t.object)) for t in result]
+        triples = [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in result]
         return QueryResult("graph", triples=triples)
 
 

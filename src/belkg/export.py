@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph
 
 from belkg.errors import BelkgError
 from belkg.loading import as_written
-from belkg.namespaces import DERIVED_GRAPHS, PREFIXES
+from belkg.namespaces import DERIVED_GRAPHS, PREFIXES, new_dataset
 
 # format -> (what it is called, whether it keeps named graphs)
 FORMATS: dict[str, tuple[str, bool]] = {
@@ -67,9 +67,7 @@ def select_graphs(dataset: Dataset, selection: str) -> Dataset:
     """asserted: the hand-written graphs; inferred: the ones the build derived; all: both."""
     if selection not in GRAPH_SELECTIONS:
         raise BelkgError(f"unknown graph selection {selection!r}; choose one of {', '.join(GRAPH_SELECTIONS)}")
-    chosen = Dataset(default_union=True)
-    for prefix, namespace in PREFIXES.items():
-        chosen.bind(prefix, namespace)
+    chosen = new_dataset()
     for graph in dataset.graphs():
         derived = graph.identifier in DERIVED_GRAPHS
         if len(graph) and (selection == "all" or (selection == "inferred") == derived):

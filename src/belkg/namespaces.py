@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from rdflib import Dataset, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from belkg import prefixes
@@ -10,7 +10,7 @@ from belkg import prefixes
 __all__ = [
     "BK", "BKD", "DCTERMS", "DERIVED_GRAPHS", "EDGES_GRAPH", "ENTITIES_GRAPH", "GROUNDING_GRAPH",
     "INFERRED_GRAPH", "OA", "ONTOLOGY_GRAPH", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SH",
-    "SKOS", "TIME", "XSD", "document_iri",
+    "SKOS", "TIME", "XSD", "document_iri", "new_dataset",
 ]  # fmt: skip
 
 BK = Namespace(prefixes.BK)
@@ -31,3 +31,12 @@ DERIVED_GRAPHS = (GROUNDING_GRAPH, EDGES_GRAPH, INFERRED_GRAPH)
 def document_iri(stem: str) -> URIRef:
     """The IRI of a seed's document node, and of the named graph holding its claims."""
     return BKD[f"doc-{stem}"]
+
+
+def new_dataset() -> Dataset:
+    """An empty dataset whose default graph is the union of its named graphs, with the
+    project's prefixes bound."""
+    dataset = Dataset(default_union=True)
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace)
+    return dataset

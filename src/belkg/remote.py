@@ -9,7 +9,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from belkg.engines import QueryResult
+from belkg.engines import QueryResult, from_oxigraph
 from belkg.errors import BelkgError
 from belkg.terms import Term
 
@@ -62,15 +62,8 @@ def _term(data: dict[str, Any]) -> Term:
 def _ntriples_terms(data: bytes) -> list[tuple[Term, Term, Term]]:
     import pyoxigraph
 
-    def convert(term: Any) -> Term:
-        if isinstance(term, pyoxigraph.NamedNode):
-            return Term.iri(term.value)
-        if isinstance(term, pyoxigraph.BlankNode):
-            return Term("bnode", term.value)
-        return Term.literal(term.value, term.datatype.value, term.language)
-
     return [
-        (convert(t.subject), convert(t.predicate), convert(t.object))
+        (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
         for t in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
     ]
 
