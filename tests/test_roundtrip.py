@@ -44,6 +44,8 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+FORMAT_NAMES = list(FORMATS)
+
 
 def is_xml_char(character: str) -> bool:
     """The Char production of XML 1.0: tab, newline and carriage return are the only
@@ -142,14 +144,7 @@ def test_export_round_trip(fmt, data):
 
 @pytest.mark.parametrize(
     "fmt",
-    [
-        "nq",
-        "trig",
-        "nt",
-        "jsonld",
-        "ttl",
-        "xml",
-    ],
+    FORMAT_NAMES,
 )
 def test_line_separator_characters(fmt):
     """Each character that str.splitlines() takes for a line end, alone and inside a word."""
@@ -210,14 +205,7 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize(
     "fmt",
-    [
-        "nq",
-        "trig",
-        "nt",
-        "jsonld",
-        "ttl",
-        "xml",
-    ],
+    FORMAT_NAMES,
 )
 def test_export_of_a_project_with_a_line_separator_in_a_label(tiny_project, shared_cache, fmt):
     """The same loss end to end: a project that conforms, with U+2028 (common in text
