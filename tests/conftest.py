@@ -68,17 +68,6 @@ bkd:claim-900-001 a bk:ParticipationClaim ;
 TinyProject = Callable[..., Project]
 
 
-@pytest.fixture(autouse=True)
-def no_reasoning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tiny projects are built without owlrl (two seconds each on the ontology alone),
-    except in tests marked with_reasoning; the session build of the real graph always
-    reasons, because it is made before any test patches anything."""
-    if "with_reasoning" not in request.keywords:
-        from rdflib import Graph
-
-        monkeypatch.setattr("belkg.build.infer", lambda graphs: Graph())
-
-
 @pytest.fixture
 def tiny_project(tmp_path: Path) -> TinyProject:
     """Make a small project: the real ontology, shapes and rules, one tiny seed, a small

@@ -45,6 +45,27 @@ def test_build_then_up_to_date(tiny_project, run):
     assert "up to date" in second.stderr
 
 
+def test_reference_reasoner_and_validator_rebuild_and_agree(tiny_project, run, tmp_path):
+    project = tiny_project(GOOD_CLAIM.replace("bk:role bk:Released ;", ""))
+    fast = run("validate", project=project.root)
+    reference = run("validate", "--reasoner", "owlrl", "--validator", "pyshacl", project=project.root)
+    assert fast.exit_code == reference.exit_code == 1
+    assert fast.stdout == reference.stdout
+    assert "participation claim: MinCount" in fast.stdout
+    (manifest,) = (tmp_path / "cache").glob("*/manifest.json")
+    assert json.loads(manifest.read_text())["made_with"] == {"reasoner": "owlrl", "validator": "pyshacl"}
+    again = run("build", "--reasoner", "owlrl", "--validator", "pyshacl", project=project.root)
+    assert "up to date" in again.stderr
+
+
+def test_unknown_reasoner_is_a_usage_error(tiny_project, run):
+    result = run("build", "--reasoner", "hermit", project=tiny_project().root)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: Invalid value for '--reasoner': 'hermit' is not one of 'fast', 'owlrl'."
+    )
+
+
 def test_validate_conforms(tiny_project, run):
     result = run("validate", project=tiny_project().root)
     assert result.exit_code == 0
@@ -177,7 +198,6 @@ def test_export_turtle_is_the_union_and_says_so(tiny_project, run):
     assert len(graph) > 1000
 
 
-@pytest.mark.with_reasoning
 def test_export_graph_selections_partition_the_dataset(tiny_project, run):
     project = tiny_project()
     counts = {}

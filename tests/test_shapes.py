@@ -22,9 +22,12 @@ import pytest
 from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import SH
 
+from belkg import shacl_core
 from belkg.build import check
 from belkg.findings import Finding
+from belkg.loading import load_project, parse_turtle
 from belkg.project import Project
+from belkg.validation import shape_violations
 
 from conftest import FIXTURES, GOOD_CLAIM, TINY_ENTITIES, TINY_SEED_NAME, TinyProject
 
@@ -313,6 +316,18 @@ def test_findings_point_at_the_focus_node(tiny_project: TinyProject, name: str) 
         written = [number for number, text in enumerate(lines, start=1) if subject.match(text)]
         assert written, f"{owner} is not written as a subject in {finding.file}"
         assert finding.line == written[0], finding.format()
+
+
+@pytest.mark.parametrize("name", _fixture_names())
+def test_fast_validator_reports_what_pyshacl_reports(tiny_project: TinyProject, name: str) -> None:
+    """The fast evaluator, run without its fallback, against pyshacl: the same raw results
+    (focus, path, component, source shape, message, value)."""
+    project = make_project(tiny_project, name)
+    loaded = load_project(project)
+    shapes = parse_turtle(project.shapes_file, "shapes.ttl")
+    fast = shacl_core.validate(loaded.dataset.triples((None, None, None)), shapes)
+    assert fast
+    assert set(fast) == set(shape_violations(loaded, shapes, validator="pyshacl"))
 
 
 def test_tiny_project_has_no_findings(tiny_project: TinyProject) -> None:

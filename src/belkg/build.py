@@ -4,17 +4,25 @@ A build's result is one dataset holding the asserted graphs (ontology, register,
 document) and the derived ones (grounding offsets, simple edges, OWL 2 RL inferences),
 plus the findings of validation. It is cached under a hash of all inputs, so later
 commands load it instead of re-running the reasoner.
+
+rdflib parses the hand-written files (its errors carry line and column) and the checks
+run on its graphs; blank nodes are then skolemized, the rules run on an in-memory
+Oxigraph store, and the result is written straight to N-Quads.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.term import Node
 
 from belkg.cache import CacheEntry, default_cache_root, input_key, open_entry, write_entry
 from belkg.findings import Finding
@@ -22,12 +30,14 @@ from belkg.grounding import Grounding, ground
 from belkg.loading import LoadedGraph, as_written, load_project, parse_turtle
 from belkg.namespaces import EDGES_GRAPH, GROUNDING_GRAPH, INFERRED_GRAPH, new_dataset
 from belkg.project import Project
-from belkg.reasoning import infer
+from belkg.reasoning import REASONERS, infer
+from belkg.rl_rules import Unsupported
 from belkg.rules import derive_edges
-from belkg.skolem import skolemize
+from belkg.skolem import skolem_map
 from belkg.validation import validate_shapes
 
 Progress = Callable[[str], None]
+Quad = tuple[Node, Node, Node, URIRef]
 
 
 @dataclass
@@ -71,50 +81,112 @@ def _silent(_: str) -> None:
     pass
 
 
-def _copy_into(dataset: Dataset, name: URIRef, graph: Graph) -> None:
-    target = dataset.graph(name)
-    for triple in graph:
-        target.add(triple)
+@contextmanager
+def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    seconds[stage] = round(seconds.get(stage, 0.0) + time.perf_counter() - started, 3)
 
 
-def check(project: Project, progress: Progress = _silent) -> tuple[LoadedGraph, Grounding, list[Finding]]:
+def check(
+    project: Project, progress: Progress = _silent, *, validator: str = "fast", seconds: dict[str, float] | None = None
+) -> tuple[LoadedGraph, Grounding, list[Finding]]:
     """Load and validate the project without reasoning or caching: quotes, labels, seed
     hashes and SHACL shapes. Input errors (bad Turtle, missing files) raise BelkgError."""
-    progress("loading ontology, register and documents")
-    loaded = load_project(project)
-    shapes = parse_turtle(project.shapes_file, project.relative(project.shapes_file))
-    progress("checking quotes, labels and seed hashes")
-    grounding = ground(project, loaded)
-    progress("validating against the SHACL shapes")
-    findings = grounding.findings + validate_shapes(project, loaded, shapes)
+    seconds = {} if seconds is None else seconds
+    with _timed(seconds, "load"):
+        progress("loading ontology, register and documents")
+        loaded = load_project(project)
+        shapes = parse_turtle(project.shapes_file, project.relative(project.shapes_file))
+    with _timed(seconds, "ground"):
+        progress("checking quotes, labels and seed hashes")
+        grounding = ground(project, loaded)
+    with _timed(seconds, "validate"):
+        progress(f"validating against the SHACL shapes ({validator})")
+        findings = grounding.findings + validate_shapes(project, loaded, shapes, validator=validator)
     return loaded, grounding, findings
 
 
-def run_build(project: Project, progress: Progress = _silent) -> tuple[Dataset, list[Finding], dict[str, float]]:
-    """Build from the project's files, without the cache."""
+def _asserted_quads(loaded: LoadedGraph, grounding: Grounding) -> Iterator[Quad]:
+    for subject, predicate, obj, graph in loaded.dataset.quads((None, None, None, None)):
+        name = getattr(graph, "identifier", graph)
+        assert isinstance(name, URIRef)
+        yield subject, predicate, obj, name
+    for subject, predicate, obj in grounding.offsets:
+        yield subject, predicate, obj, GROUNDING_GRAPH
+
+
+def _skolemized(quads: list[Quad], mapping: dict[BNode, URIRef]) -> list[Quad]:
+    def term(node: Node) -> Node:
+        return mapping.get(node, node) if isinstance(node, BNode) else node
+
+    return [(term(s), p, term(o), g) for s, p, o, g in quads]
+
+
+def _nquads_lines(quads: Iterable[Quad], counts: Counter[str]) -> Iterator[str]:
+    from rdflib.plugins.serializers.nt import _quoteLiteral
+
+    for subject, predicate, obj, graph in quads:
+        counts[str(graph)] += 1
+        written = _quoteLiteral(obj) if isinstance(obj, Literal) else obj.n3()
+        yield f"{subject.n3()} {predicate.n3()} {written} {graph.n3()} .\n"
+
+
+def _from_oxigraph(term: Any) -> Node:
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def run_build(
+    project: Project, progress: Progress = _silent, *, reasoner: str = "fast", validator: str = "fast"
+) -> tuple[bytes, list[Finding], dict[str, float], dict[str, int]]:
+    """Build from the project's files, without the cache: the dataset as N-Quads, the
+    findings, the seconds each stage took and the triples in each graph."""
+    import pyoxigraph
+
+    if reasoner not in REASONERS:
+        raise ValueError(f"unknown reasoner {reasoner!r}")
     seconds: dict[str, float] = {}
-    started = time.perf_counter()
-    loaded, grounding, findings = check(project, progress)
-    seconds["check"] = round(time.perf_counter() - started, 3)
+    loaded, grounding, findings = check(project, progress, validator=validator, seconds=seconds)
 
-    started = time.perf_counter()
-    progress("deriving simple edges from the claims")
-    shown = {path: project.relative(path) for path in project.rule_files()}
-    edges = derive_edges(loaded.dataset, project.rule_files(), shown)
-    seconds["edges"] = round(time.perf_counter() - started, 3)
+    with _timed(seconds, "edges"):
+        progress("deriving simple edges from the claims")
+        raw = list(_asserted_quads(loaded, grounding))
+        asserted = _skolemized(raw, skolem_map(raw))
+        del raw
+        counts: Counter[str] = Counter()
+        asserted_text = "".join(_nquads_lines(asserted, counts)).encode("utf-8")
+        store = pyoxigraph.Store()
+        store.bulk_load(asserted_text, format=pyoxigraph.RdfFormat.N_QUADS)
+        shown = {path: project.relative(path) for path in project.rule_files()}
+        with as_written():
+            edges = [
+                (_from_oxigraph(t.subject), _from_oxigraph(t.predicate), _from_oxigraph(t.object))
+                for t in derive_edges(store, project.rule_files(), shown)
+            ]
+        del store
 
-    started = time.perf_counter()
-    progress("computing the OWL 2 RL closure (owlrl)")
-    inferred = infer([loaded.dataset, edges])
-    seconds["reason"] = round(time.perf_counter() - started, 3)
+    with _timed(seconds, "reason"):
+        progress(f"computing the OWL 2 RL closure ({reasoner})")
+        triples = [(s, p, o) for s, p, o, g in asserted if g != GROUNDING_GRAPH] + edges
+        try:
+            inferred = infer(triples, reasoner)
+        except Unsupported as error:
+            progress(f"{error}: using owlrl instead")
+            inferred = infer(triples, "owlrl")
 
-    dataset = new_dataset()
-    for quad in loaded.dataset.quads((None, None, None, None)):
-        dataset.add(quad)  # type: ignore[arg-type]
-    _copy_into(dataset, GROUNDING_GRAPH, grounding.offsets)
-    _copy_into(dataset, EDGES_GRAPH, edges)
-    _copy_into(dataset, INFERRED_GRAPH, inferred)
-    return skolemize(dataset), findings, seconds
+    with _timed(seconds, "write"):
+        derived: list[Quad] = [(s, p, o, EDGES_GRAPH) for s, p, o in edges]
+        derived += [(s, p, o, INFERRED_GRAPH) for s, p, o in inferred]
+        nquads = asserted_text + "".join(_nquads_lines(derived, counts)).encode("utf-8")
+    return nquads, findings, seconds, dict(counts)
 
 
 def build(
@@ -123,33 +195,34 @@ def build(
     *,
     force: bool = False,
     progress: Progress = _silent,
+    reasoner: str = "fast",
+    validator: str = "fast",
 ) -> Build:
-    """The project's build: from the cache when its inputs are unchanged, else fresh."""
+    """The project's build: from the cache when its inputs are unchanged (and it was made
+    by the same reasoner and validator), else fresh."""
     quiet_rdflib_logging()
     root = cache_root or default_cache_root()
     key = input_key(project)
+    made_with = {"reasoner": reasoner, "validator": validator}
     entry = None if force else open_entry(root, key)
-    if entry is not None:
+    if entry is not None and entry.manifest.get("made_with") == made_with:
         try:
             findings = [Finding(**item) for item in entry.findings()]
         except TypeError:  # findings written by another version, or damaged: build again
-            entry = None
+            pass
         else:
             return Build(project, key, entry, findings, from_cache=True, seconds=entry.manifest.get("seconds", {}))
     total = time.perf_counter()
-    dataset, findings, seconds = run_build(project, progress)
-    progress("writing the build cache")
-    started = time.perf_counter()
-    nquads = dataset.serialize(format="nquads", encoding="utf-8")
+    nquads, findings, seconds, counts = run_build(project, progress, reasoner=reasoner, validator=validator)
     seconds["total"] = round(time.perf_counter() - total, 3)
-    counts = {str(graph.identifier): len(graph) for graph in dataset.graphs() if len(graph)}
-    entry = write_entry(
-        root,
-        key,
-        nquads,
-        [finding.as_dict() for finding in findings],
-        {"seconds": seconds, "triples_per_graph": counts, "project": str(project.root)},
-        replace=force,
-    )
-    seconds["cache"] = round(time.perf_counter() - started, 3)
-    return Build(project, key, entry, findings, from_cache=False, seconds=seconds, _dataset=dataset)
+    progress("writing the build cache")
+    with _timed(seconds, "cache"):
+        entry = write_entry(
+            root,
+            key,
+            nquads,
+            [finding.as_dict() for finding in findings],
+            {"seconds": seconds, "triples_per_graph": counts, "made_with": made_with, "project": str(project.root)},
+            replace=force or entry is not None,
+        )
+    return Build(project, key, entry, findings, from_cache=False, seconds=seconds)

@@ -101,15 +101,35 @@ class State:
         except (OSError, RuntimeError):
             return open_engine(self.build(force=True).entry, name, inference=inference)
 
-    def build(self, force: bool = False) -> Any:
+    def build(self, force: bool = False, reasoner: str = "fast", validator: str = "fast") -> Any:
         from belkg.build import build
 
-        result = build(self.project(), self.cache_dir, force=force, progress=self.progress)
+        result = build(
+            self.project(), self.cache_dir, force=force, progress=self.progress, reasoner=reasoner, validator=validator
+        )
         self._entry = result.entry
         return result
 
 
 pass_state = click.make_pass_decorator(State)
+
+
+def build_engine_options(function: F) -> F:
+    """--reasoner and --validator: the fast paths, or the reference implementations."""
+    function = click.option(
+        "--validator",
+        type=click.Choice(["fast", "pyshacl"]),
+        default="fast",
+        show_default=True,
+        help="SHACL validator: belkg's own evaluator, or pyshacl (the reference; same findings, slower).",
+    )(function)
+    return click.option(
+        "--reasoner",
+        type=click.Choice(["fast", "owlrl"]),
+        default="fast",
+        show_default=True,
+        help="OWL 2 RL reasoner: belkg's compiled rules, or owlrl (the reference; same triples, slower).",
+    )(function)
 
 
 def output_option(function: F) -> F:
@@ -153,10 +173,14 @@ def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: b
 
 @cli.command("build")
 @click.option("--force", is_flag=True, help="Rebuild even if the cache is up to date.")
+@build_engine_options
 @pass_state
-def build_command(state: State, force: bool) -> None:
-    """Load, ground, validate, derive edges, reason, and cache the result."""
-    result = state.build(force=force)
+def build_command(state: State, force: bool, reasoner: str, validator: str) -> None:
+    """Load, ground, validate, derive edges, reason, and cache the result.
+
+    A cached build is reused only if it was made by the same reasoner and validator.
+    """
+    result = state.build(force=force, reasoner=reasoner, validator=validator)
     counts = result.entry.manifest.get("triples_per_graph", {})
     for graph, count in sorted(counts.items()):
         click.echo(f"{count:>7}  {graph}")
@@ -180,13 +204,14 @@ def build_command(state: State, force: bool) -> None:
     show_default=True,
     help="How to print the findings.",
 )
+@build_engine_options
 @pass_state
-def validate_command(state: State, fmt: str) -> None:
+def validate_command(state: State, fmt: str, reasoner: str, validator: str) -> None:
     """Check the graph: SHACL shapes, quotes in their seeds, labels, seed hashes.
 
     Exit 0 when it conforms, 1 when there are findings, 2 on an input error.
     """
-    result = state.build()
+    result = state.build(reasoner=reasoner, validator=validator)
     if fmt == "json":
         click.echo(
             json.dumps(

@@ -1,38 +1,60 @@
-"""The OWL 2 RL closure (owlrl), kept apart from the asserted triples."""
+"""The OWL 2 RL closure, kept apart from the asserted triples.
+
+Two reasoners give the same triples: "fast" (the default, `rl_rules`) and "owlrl", the
+reference implementation, which is much slower. A test holds them equal.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
+from rdflib.term import Node
+
+from belkg import rl_rules
+
+REASONERS = ("fast", "owlrl")
+_OWLRL_ERRORS = "http://www.daml.org/2002/03/agents/agent-ont#"
+
+Triple = tuple[Node, Node, Node]
 
 
-def infer(graphs: Iterable[Graph]) -> Graph:
-    """Return the triples the OWL 2 RL closure of the given graphs adds to them.
+def infer(triples: Iterable[Triple], reasoner: str = "fast") -> Graph:
+    """Return the triples the OWL 2 RL closure of the given triples adds to them.
 
     Dropped: triples with a literal subject (owlrl emits them; RDF forbids them), the
-    reflexive owl:sameAs every resource gets, and literals owlrl makes up by re-typing
-    an asserted one to its property's range (52 as "52"^^xsd:decimal): they say nothing
-    new, and Turtle writers print such a decimal as 52.0, another literal.
-    """
-    import owlrl  # imported here: only a build needs it, and it is slow to import
+    reflexive owl:sameAs every resource gets, literals owlrl makes up by re-typing an
+    asserted one to its property's range (52 as "52"^^xsd:decimal: they say nothing new,
+    and Turtle writers print such a decimal as 52.0, another literal), and owlrl's
+    inconsistency messages (the shapes report problems, in words a person can act on).
 
-    union = Graph()
-    for graph in graphs:
-        for triple in graph.triples((None, None, None)):  # a Dataset's union, a Graph's triples
-            union.add(triple)
-    asserted = set(union)
+    The fast reasoner raises `rl_rules.Unsupported` for OWL it does not cover.
+    """
+    if reasoner not in REASONERS:
+        raise ValueError(f"unknown reasoner {reasoner!r}")
+    asserted = set(triples)
+    added = rl_rules.closure(asserted) if reasoner == "fast" else _owlrl_closure(asserted)
     known_literals = {obj for _, _, obj in asserted if isinstance(obj, Literal)}
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(union)
     inferred = Graph()
-    for subject, predicate, obj in union:
-        if isinstance(subject, Literal):
+    for subject, predicate, obj in added:
+        if isinstance(subject, Literal) or str(predicate).startswith(_OWLRL_ERRORS):
+            continue
+        if isinstance(obj, URIRef) and obj.startswith(_OWLRL_ERRORS):
             continue
         if predicate == OWL.sameAs and subject == obj:
             continue
         if isinstance(obj, Literal) and obj not in known_literals:
             continue
-        if (subject, predicate, obj) not in asserted:
-            inferred.add((subject, predicate, obj))
+        inferred.add((subject, predicate, obj))
     return inferred
+
+
+def _owlrl_closure(asserted: set[Triple]) -> set[Triple]:
+    import owlrl  # imported here: only the reference reasoner needs it, and it is slow to import
+
+    union = Graph()
+    for triple in asserted:
+        union.add(triple)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(union)
+    return {triple for triple in union if triple not in asserted}

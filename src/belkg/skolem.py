@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 GENID = "https://w3id.org/belkg/.well-known/genid/"
+
+Quad = tuple[Node, Node, Node, URIRef]
 
 
 def _plain(term: Node) -> str:
@@ -25,16 +28,15 @@ def _plain(term: Node) -> str:
     return f"I{term}" if isinstance(term, URIRef) else "B"
 
 
-def skolem_map(dataset: Dataset) -> dict[BNode, URIRef]:
-    """A stable IRI for every blank node of the dataset."""
+def skolem_map(quads: Iterable[Quad]) -> dict[BNode, URIRef]:
+    """A stable IRI for every blank node of the quads (subject, predicate, object, graph)."""
     outgoing: dict[BNode, list[tuple[str, Node]]] = defaultdict(list)
     incoming: dict[BNode, list[str]] = defaultdict(list)
-    for subject, predicate, obj, graph in dataset.quads((None, None, None, None)):
-        name = str(getattr(graph, "identifier", graph))
+    for subject, predicate, obj, graph in quads:
         if isinstance(subject, BNode):
-            outgoing[subject].append((f"{name}|{predicate}", obj))
+            outgoing[subject].append((f"{graph}|{predicate}", obj))
         if isinstance(obj, BNode):
-            incoming[obj].append(f"{name}|{_plain(subject)}|{predicate}")
+            incoming[obj].append(f"{graph}|{_plain(subject)}|{predicate}")
 
     signatures: dict[BNode, str] = {}
 
@@ -62,17 +64,3 @@ def skolem_map(dataset: Dataset) -> dict[BNode, URIRef]:
         for index, node in enumerate(sorted(nodes)):
             mapping[node] = URIRef(GENID + digest + (f"-{index}" if index else ""))
     return mapping
-
-
-def skolemize(dataset: Dataset) -> Dataset:
-    """A copy of the dataset with every blank node replaced by its stable IRI."""
-    mapping = skolem_map(dataset)
-    result = Dataset(default_union=True)
-    for prefix, namespace in dataset.namespaces():
-        result.bind(prefix, namespace, override=False)
-    for subject, predicate, obj, graph in dataset.quads((None, None, None, None)):
-        name = getattr(graph, "identifier", graph)
-        subject = mapping.get(subject, subject) if isinstance(subject, BNode) else subject
-        obj = mapping.get(obj, obj) if isinstance(obj, BNode) else obj
-        result.graph(name).add((subject, predicate, obj))
-    return result

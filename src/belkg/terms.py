@@ -49,7 +49,14 @@ class Term:
             return f"<{self.value}>"
         if self.kind == "bnode":
             return f"_:{self.value}"
-        text = '"' + "".join(_ESCAPES.get(char, char) for char in self.value) + '"'
+        pieces: list[str] = []
+        for char in self.value:
+            if char in "uU" and pieces and pieces[-1] == "\\\\":
+                # rdflib expands \uXXXX anywhere in a query, even after an escaped backslash
+                pieces.append(f"\\U{ord(char):08X}")
+            else:
+                pieces.append(_ESCAPES.get(char, char))
+        text = '"' + "".join(pieces) + '"'
         if self.language:
             return f"{text}@{self.language}"
         if self.datatype:

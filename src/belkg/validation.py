@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
+from belkg import shacl_core
 from belkg.findings import Finding
 from belkg.loading import LoadedGraph
 from belkg.locating import describe, line_of, short_name
 from belkg.namespaces import SH
 from belkg.project import Project
+from belkg.shacl_core import Violation
 
 _RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 
@@ -34,39 +38,74 @@ def _owner(dataset: Dataset, node: Node) -> Node:
     return node
 
 
-def validate_shapes(project: Project, loaded: LoadedGraph, shapes: Graph) -> list[Finding]:
-    """Run the SHACL shapes over the asserted graphs (ontology included, so subclasses count)."""
-    from pyshacl import validate  # imported here: only validation needs it, and it is slow to import
+VALIDATORS = ("fast", "pyshacl")
+
+
+def shape_violations(loaded: LoadedGraph, shapes: Graph, validator: str = "fast") -> list[Violation]:
+    """The raw SHACL results over the asserted graphs (ontology included, so subclasses
+    count), from the fast evaluator or from pyshacl, the reference. Shapes the fast
+    evaluator does not cover are run by pyshacl."""
+    if validator not in VALIDATORS:
+        raise ValueError(f"unknown validator {validator!r}")
+    triples = loaded.dataset.triples((None, None, None))
+    if validator == "fast":
+        try:
+            return shacl_core.validate(triples, shapes)
+        except shacl_core.Unsupported:
+            pass
+    return _pyshacl_violations(triples, shapes)
+
+
+def _pyshacl_violations(triples: Iterable[tuple[Node, Node, Node]], shapes: Graph) -> list[Violation]:
+    from pyshacl import validate  # imported here: only this validator needs it, and it is slow to import
 
     data = Graph()
-    for triple in loaded.dataset.triples((None, None, None)):
+    for triple in triples:
         data.add(triple)
     conforms, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
     if conforms:
         return []
     assert isinstance(results, Graph)
-    findings = []
+    violations = set()
     for result in results.subjects(SH.resultSeverity, None):
         focus = results.value(result, SH.focusNode)
-        assert focus is not None
-        path = results.value(result, SH.resultPath)
         component = results.value(result, SH.sourceConstraintComponent)
         source_shape = results.value(result, SH.sourceShape)
         message = results.value(result, SH.resultMessage)
-        hint = shapes.value(source_shape, SH.description) if source_shape is not None else None
+        assert focus is not None and isinstance(component, URIRef) and source_shape is not None
+        violations.add(
+            Violation(
+                focus=focus,
+                path=results.value(result, SH.resultPath),
+                component=component,
+                source_shape=source_shape,
+                message=str(message) if message is not None else "",
+                value=results.value(result, SH.value),
+            )
+        )
+    return sorted(violations, key=str)
+
+
+def validate_shapes(project: Project, loaded: LoadedGraph, shapes: Graph, validator: str = "fast") -> list[Finding]:
+    """The SHACL violations as findings: file, line, node, label, rule, message, hint."""
+    findings = []
+    for violation in shape_violations(loaded, shapes, validator):
+        focus, path, component = violation.focus, violation.path, violation.component
+        source_shape = violation.source_shape
+        hint = shapes.value(source_shape, SH.description)
         owner = _owner(loaded.dataset, focus)
         graph = _graph_defining(loaded.dataset, owner)
         file = loaded.file_of(graph) if graph is not None else None
-        rule = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent") if component else "shape"
+        rule = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
         shape_label = None
-        node_shape = source_shape
+        node_shape: Node | None = source_shape
         while node_shape is not None and (node_shape, _RDFS_LABEL, None) not in shapes:
             node_shape = next(iter(shapes.subjects(SH.property, node_shape)), None)
         if node_shape is not None:
             shape_label = shapes.value(node_shape, _RDFS_LABEL)
-        value = results.value(result, SH.value)
-        text = str(message) if message is not None else "does not conform"
-        if value is not None and component is not None and "MinCount" not in str(component):
+        value = violation.value
+        text = violation.message or "does not conform"
+        if value is not None and "MinCount" not in str(component):
             text += f" (found {short_name(value)})"
         findings.append(
             Finding(
