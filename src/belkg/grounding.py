@@ -4,6 +4,7 @@ unedited. It also computes each quote's character offsets (the grounding graph).
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +75,9 @@ class _Checker:
             )
         )
 
-    def check_document(self, name: URIRef, seed: Path) -> None:
+    def check_document(self, name: URIRef, seed: Path, uses: dict[Node, list[tuple[Node, Node]]]) -> None:
+        """Check one document's hash, quotes and verbatim values; `uses` holds its
+        (subject, object) pairs of oa:exact and of each verbatim property."""
         graph = self.loaded.dataset.graph(name)
         text = read_text(seed, self.project.relative(seed))
         recorded = graph.value(name, BK.sha256)
@@ -108,7 +111,7 @@ class _Checker:
                 f'set bk:seedFile "{seed.name}"',
                 graph,
             )
-        for evidence, exact in graph.subject_objects(OA.exact):
+        for evidence, exact in uses[OA.exact]:
             owner = next(_claims_citing(graph, evidence), evidence)
             source = graph.value(evidence, OA.hasSource)
             if source != name:
@@ -145,7 +148,7 @@ class _Checker:
                     graph,
                 )
         for prop in VERBATIM_PROPERTIES:
-            for claim, value in graph.subject_objects(prop):
+            for claim, value in uses[prop]:
                 quotes = [str(graph.value(e, OA.exact) or "") for e in graph.objects(claim, PROV.wasDerivedFrom)]
                 if not any(str(value) in quote for quote in quotes):
                     self.finding(
@@ -221,8 +224,16 @@ class _Checker:
 def ground(project: Project, loaded: LoadedGraph) -> Grounding:
     """Check every quote, label and seed hash; locate every quote."""
     checker = _Checker(project, loaded)
+    # One pass per property over all graphs: asking each named graph for its triples of a
+    # property scans every graph's (rdflib's store indexes predicates across graphs).
+    uses: dict[Node, dict[Node, list[tuple[Node, Node]]]] = defaultdict(lambda: defaultdict(list))
+    for prop in (OA.exact, *VERBATIM_PROPERTIES):
+        for subject, _, obj, graph in loaded.dataset.quads((None, prop, None, None)):
+            uses[getattr(graph, "identifier", graph)][prop].append((subject, obj))  # type: ignore[index]
     for name, seed in sorted(loaded.seeds.items()):
-        checker.check_document(name, seed)
+        for pairs in uses[name].values():
+            pairs.sort()
+        checker.check_document(name, seed, uses[name])
     checker.check_labels()
     checker.check_terms()
     checker.check_unmapped_seeds()
