@@ -511,7 +511,13 @@ def measure_once(key: str, setup: Setup, measurement: Measurement, limits: Limit
 
 
 def generator_fingerprint() -> str:
-    return hashlib.sha256((BENCH / "generate.py").read_bytes()).hexdigest()[:16]
+    """A hash of the generator and of what it copies into each project (the ontology,
+    the shapes, the rules and the saved queries)."""
+    digest = hashlib.sha256((BENCH / "generate.py").read_bytes())
+    for path in sorted([*(ROOT / "ontology").rglob("*"), *(ROOT / "queries").rglob("*")]):
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def synthetic_project(work: Path, triples: int) -> Path:
