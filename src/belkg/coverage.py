@@ -82,13 +82,19 @@ def compute_coverage(
     seeds: dict[URIRef, Path], citations: list[Citation], skips: list[SkipEntry]
 ) -> list[SeedCoverage]:
     """Match each sentence of each seed with the claims whose quotes overlap it."""
+    from belkg.loading import read_text
+
+    by_document: dict[URIRef, list[Citation]] = {}
+    for citation in citations:
+        by_document.setdefault(citation.document, []).append(citation)
+    skips_by_seed: dict[str, dict[str, SkipEntry]] = {}
+    for entry in skips:
+        skips_by_seed.setdefault(entry.seed, {})[entry.text] = entry
     report = []
     for document, seed in sorted(seeds.items(), key=lambda item: item[1].name):
-        from belkg.loading import read_text
-
         text = read_text(seed, f"seeds/{seed.name}")
-        mine = [citation for citation in citations if citation.document == document]
-        skip_for_seed = {entry.text: entry for entry in skips if entry.seed == seed.stem}
+        mine = by_document.get(document, [])
+        skip_for_seed = skips_by_seed.get(seed.stem, {})
         sentences = []
         for sentence in split_sentences(text):
             claims = sorted({_name(c.claim) for c in mine if c.start < sentence.end and c.end > sentence.start})
