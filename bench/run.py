@@ -608,9 +608,13 @@ def remember_stops(result: SizeResult, earlier: dict[str, dict[str, str]]) -> No
                 earlier.setdefault(key, {}).setdefault(step, f"{why} at {size_heading(result.setup).lower()}")
 
 
-def measure_size(setup: Setup, runs: int, limits: Limits, work: Path, earlier: dict[str, dict[str, str]]) -> SizeResult:
+def measure_size(
+    setup: Setup, runs: int, limits: Limits, work: Path, earlier: dict[str, dict[str, str]], skip: frozenset[str]
+) -> SizeResult:
     measurements = {key: Measurement() for key in MEASUREMENTS}
     carry_over(measurements, earlier)
+    for key in skip:
+        measurements[key].failure = "not run (--skip)"
     if setup.entry is None:
         for key in NEEDS_WARM_BUILD:
             measurements[key].failure = f"no build cache to measure: {setup.entry_problem}"
@@ -1066,6 +1070,13 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
     parser.add_argument("--notes", type=Path, default=None, help="Markdown inserted verbatim as the 'Why' section.")
     parser.add_argument("--tiny", action="store_true", help="One small size, one run, a short time limit.")
+    parser.add_argument(
+        "--skip",
+        type=lambda text: frozenset(filter(None, text.split(","))),
+        default=frozenset(),
+        metavar="KEYS",
+        help=f"Measurements not to run, comma separated: {', '.join(MEASUREMENTS)}.",
+    )
     parser.add_argument("--child", nargs=3, metavar=("KIND", "PROGRESS", "ARGUMENTS"), help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.tiny:
@@ -1091,7 +1102,7 @@ def main(argv: list[str] | None = None) -> None:
         label = "seed" if triples is None else str(triples)
         setup = prepare_size(label, triples, work, limits)
         runs = options.runs_large if (triples or 0) >= LARGE else options.runs
-        result = measure_size(setup, runs, limits, work, earlier)
+        result = measure_size(setup, runs, limits, work, earlier, options.skip)
         remember_stops(result, earlier)
         results.append(result)
         options.output.parent.mkdir(parents=True, exist_ok=True)
