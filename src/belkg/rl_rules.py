@@ -78,7 +78,7 @@ def _axioms(asserted: set[Triple]) -> set[Triple]:
     """owlrl's one-time rules: cls-thing, cls-nothing, prp-ap and the datatype rules
     (dt-type1 and the disjointness of the datatypes in use). Triples typing each
     literal are left out: their subject is a literal, and no rule of this ontology
-    takes them further (checked in `_instance_tables`)."""
+    takes them further (checked in `_check_skipped_triples_are_inert`)."""
     from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
     from owlrl.OWLRL import OWLRL_Annotation_properties
     from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
