@@ -25,6 +25,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from belkg.cache import CacheEntry, default_cache_root, input_key, open_entry, write_entry
+from belkg.engines import from_oxigraph
 from belkg.findings import Finding
 from belkg.grounding import Grounding, ground
 from belkg.loading import LoadedGraph, as_written, load_project, parse_turtle
@@ -34,6 +35,7 @@ from belkg.reasoning import REASONERS, infer
 from belkg.rl_rules import Unsupported
 from belkg.rules import derive_edges
 from belkg.skolem import skolem_map
+from belkg.terms import to_rdflib
 from belkg.validation import validate_shapes
 
 Progress = Callable[[str], None]
@@ -132,16 +134,9 @@ def _nquads_lines(quads: Iterable[Quad], counts: Counter[str]) -> Iterator[str]:
         yield f"{subject.n3()} {predicate.n3()} {written} {graph.n3()} .\n"
 
 
-def _from_oxigraph(term: Any) -> Node:
-    import pyoxigraph
-
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+def _rdflib_term(term: Any) -> Node:
+    """A pyoxigraph term as rdflib's."""
+    return to_rdflib(from_oxigraph(term))  # type: ignore[no-any-return]
 
 
 def run_build(
@@ -168,7 +163,11 @@ def run_build(
         shown = {path: project.relative(path) for path in project.rule_files()}
         with as_written():
             edges = [
-                (_from_oxigraph(t.subject), _from_oxigraph(t.predicate), _from_oxigraph(t.object))
+                (
+                    to_rdflib(from_oxigraph(t.subject)),
+                    to_rdflib(from_oxigraph(t.predicate)),
+                    to_rdflib(from_oxigraph(t.object)),
+                )
                 for t in derive_edges(store, project.rule_files(), shown)
             ]
         del store

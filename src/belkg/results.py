@@ -13,7 +13,7 @@ import json
 from belkg.engines import QueryResult
 from belkg.errors import BelkgError
 from belkg.prefixes import PREFIXES, shorten
-from belkg.terms import Term
+from belkg.terms import Term, to_rdflib
 
 TABLE_FORMATS = ("table", "json", "xml", "csv", "tsv", "md")
 GRAPH_FORMATS = ("ttl", "nt", "xml", "jsonld")
@@ -208,20 +208,12 @@ def render(result: QueryResult, fmt: str, labels: Labels | None = None) -> str:
 
 def render_graph(result: QueryResult, fmt: str) -> bytes:
     """A CONSTRUCT or DESCRIBE result as RDF."""
-    from rdflib import BNode, Graph, Literal, URIRef
-
-    def node(term: Term) -> URIRef | BNode | Literal:
-        if term.kind == "uri":
-            return URIRef(term.value)
-        if term.kind == "bnode":
-            return BNode(term.value)
-        datatype = URIRef(term.datatype) if term.datatype else None
-        return Literal(term.value, lang=term.language, datatype=datatype)
+    from rdflib import Graph
 
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     for subject, predicate, obj in result.triples:
-        graph.add((node(subject), node(predicate), node(obj)))
+        graph.add((to_rdflib(subject), to_rdflib(predicate), to_rdflib(obj)))
     serializer = {"ttl": "turtle", "nt": "nt", "xml": "xml", "jsonld": "json-ld"}[fmt]
     return graph.serialize(format=serializer, encoding="utf-8")

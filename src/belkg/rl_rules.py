@@ -206,13 +206,10 @@ class _InstanceRules:
             yield (obj, TYPE, kind)
 
 
-def _close_instances(
-    triples: set[Triple], rules: _InstanceRules, pending: Iterable[Triple]
-) -> tuple[set[Triple], set[Triple]]:
-    """Push triples through the instance rules until nothing new appears; return the
-    new triples and the new schema triples among them."""
+def _close_instances(triples: set[Triple], rules: _InstanceRules, pending: Iterable[Triple]) -> set[Triple]:
+    """Push triples through the instance rules until nothing new appears, adding them
+    to `triples`; return the new schema triples among them."""
     known = triples
-    added: set[Triple] = set()
     new_schema: set[Triple] = set()
     # Transitive properties need joins: index their triples both ways.
     forward: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
@@ -233,14 +230,13 @@ def _close_instances(
             if new in known or isinstance(new[1], Literal):
                 continue
             known.add(new)
-            added.add(new)
             if is_schema(new):
                 new_schema.add(new)
             if new[1] in rules.transitive:
                 forward[(new[1], new[0])].add(new[2])
                 backward[(new[1], new[2])].add(new[0])
             work.append(new)
-    return added, new_schema
+    return new_schema
 
 
 def closure(asserted_triples: Iterable[Triple]) -> set[Triple]:
@@ -257,7 +253,7 @@ def closure(asserted_triples: Iterable[Triple]) -> set[Triple]:
         known |= schema
         rules = _InstanceRules(schema)
         _check_skipped_triples_are_inert(rules)
-        _, derived_schema = _close_instances(known, rules, list(known))
+        derived_schema = _close_instances(known, rules, list(known))
         if derived_schema <= schema:
             break
         schema |= derived_schema  # the schema grew: run both phases again

@@ -48,6 +48,18 @@ class Violation:
     value: Node | None
 
 
+def _reachable(start: Node, neighbours: Callable[[Node], Iterable[Node]]) -> set[Node]:
+    """The start and every node reachable from it by following `neighbours`."""
+    found = {start}
+    todo = [start]
+    while todo:
+        for neighbour in neighbours(todo.pop()):
+            if neighbour not in found:
+                found.add(neighbour)
+                todo.append(neighbour)
+    return found
+
+
 class Data:
     """The data graph, indexed for the lookups the checks make."""
 
@@ -63,6 +75,10 @@ class Data:
         for subject in self.subjects_of[RDF.type]:
             for kind in self.values[(subject, RDF.type)]:
                 self.instances[kind].add(subject)
+        self.narrower_of: dict[Node, list[Node]] = defaultdict(list)
+        for subject in self.subjects_of[RDFS.subClassOf]:
+            for wider in self.objects(subject, RDFS.subClassOf):
+                self.narrower_of[wider].append(subject)
         self._supers: dict[Node, set[Node]] = {}
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
@@ -71,35 +87,12 @@ class Data:
     def super_classes(self, kind: Node) -> set[Node]:
         """The class and every class it is a sub-class of, through any chain."""
         if kind not in self._supers:
-            found = {kind}
-            todo = [kind]
-            while todo:
-                for wider in self.objects(todo.pop(), RDFS.subClassOf):
-                    if wider not in found:
-                        found.add(wider)
-                        todo.append(wider)
-            self._supers[kind] = found
+            self._supers[kind] = _reachable(kind, lambda node: self.objects(node, RDFS.subClassOf))
         return self._supers[kind]
 
     def sub_classes(self, kind: Node) -> set[Node]:
-        found = {kind}
-        todo = [kind]
-        narrower_of: dict[Node, list[Node]] = self._narrower()
-        while todo:
-            for narrower in narrower_of.get(todo.pop(), []):
-                if narrower not in found:
-                    found.add(narrower)
-                    todo.append(narrower)
-        return found
-
-    def _narrower(self) -> dict[Node, list[Node]]:
-        if not hasattr(self, "_narrower_of"):
-            narrower_of: dict[Node, list[Node]] = defaultdict(list)
-            for subject in self.subjects_of[RDFS.subClassOf]:
-                for wider in self.objects(subject, RDFS.subClassOf):
-                    narrower_of[wider].append(subject)
-            self._narrower_of = narrower_of
-        return self._narrower_of
+        """The class and every class that is a sub-class of it, through any chain."""
+        return _reachable(kind, lambda node: self.narrower_of.get(node, []))
 
     def is_instance(self, node: Node, kind: Node) -> bool:
         return any(kind in self.super_classes(own) for own in self.objects(node, RDF.type))
@@ -187,21 +180,21 @@ class _Compiler:
     def _component(name: str) -> URIRef:
         return _sh(name[0].upper() + name[1:] + "ConstraintComponent")
 
-    def _class(self, _: Node, kind: Node) -> tuple[URIRef, Check]:
-        def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
-            for value in values:
-                if isinstance(value, Literal) or not data.is_instance(value, kind):
-                    yield value
+    def _each_value(self, name: str, accepts: Callable[[Data, Node], bool]) -> tuple[URIRef, Check]:
+        """A constraint on each value node by itself: the values it does not accept fail."""
 
-        return self._component("class"), check
+        def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
+            return (value for value in values if not accepts(data, value))
+
+        return self._component(name), check
+
+    def _class(self, _: Node, kind: Node) -> tuple[URIRef, Check]:
+        return self._each_value(
+            "class", lambda data, value: not isinstance(value, Literal) and data.is_instance(value, kind)
+        )
 
     def _datatype(self, _: Node, datatype: Node) -> tuple[URIRef, Check]:
-        def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
-            for value in values:
-                if not _has_datatype(value, datatype):
-                    yield value
-
-        return self._component("datatype"), check
+        return self._each_value("datatype", lambda data, value: _has_datatype(value, datatype))
 
     def _nodeKind(self, _: Node, kind: Node) -> tuple[URIRef, Check]:
         kinds: dict[Node, tuple[type, ...]] = {
@@ -210,13 +203,7 @@ class _Compiler:
             _sh("IRIOrLiteral"): (URIRef, Literal),
         }  # fmt: skip
         allowed = kinds[kind]
-
-        def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
-            for value in values:
-                if not isinstance(value, allowed):
-                    yield value
-
-        return self._component("nodeKind"), check
+        return self._each_value("nodeKind", lambda data, value: isinstance(value, allowed))
 
     def _minCount(self, _: Node, count: Node) -> tuple[URIRef, Check]:
         least = int(count)  # type: ignore[call-overload]
@@ -240,33 +227,20 @@ class _Compiler:
         if self.shapes.value(node, _sh("flags")) is not None:
             raise Unsupported("sh:flags is not covered")
         matcher = re.compile(str(pattern))
-
-        def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
-            for value in values:
-                if isinstance(value, BNode) or not matcher.search(_as_string(value)):
-                    yield value
-
-        return self._component("pattern"), check
+        return self._each_value(
+            "pattern", lambda data, value: not isinstance(value, BNode) and bool(matcher.search(_as_string(value)))
+        )
 
     def _minLength(self, _: Node, length: Node) -> tuple[URIRef, Check]:
         least = int(length)  # type: ignore[call-overload]
-
-        def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
-            for value in values:
-                if least and (isinstance(value, BNode) or len(_as_string(value)) < least):
-                    yield value
-
-        return self._component("minLength"), check
+        return self._each_value(
+            "minLength",
+            lambda data, value: not least or (not isinstance(value, BNode) and len(_as_string(value)) >= least),
+        )
 
     def _minInclusive(self, _: Node, bound: Node) -> tuple[URIRef, Check]:
         assert isinstance(bound, Literal)
-
-        def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
-            for value in values:
-                if not _at_least(value, bound):
-                    yield value
-
-        return self._component("minInclusive"), check
+        return self._each_value("minInclusive", lambda data, value: _at_least(value, bound))
 
     def _hasValue(self, _: Node, expected: Node) -> tuple[URIRef, Check]:
         def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
@@ -277,13 +251,7 @@ class _Compiler:
 
     def _in(self, _: Node, members: Node) -> tuple[URIRef, Check]:
         allowed = self.items(members)
-
-        def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
-            for value in values:
-                if value not in allowed:
-                    yield value
-
-        return self._component("in"), check
+        return self._each_value("in", lambda data, value: value in allowed)
 
     def _pair(self, name: str, other: Node, holds: Callable[[object, object], bool]) -> tuple[URIRef, Check]:
         def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
@@ -302,33 +270,15 @@ class _Compiler:
 
     def _or(self, _: Node, members: Node) -> tuple[URIRef, Check]:
         shapes = [self.shape(member) for member in self.items(members)]
-
-        def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
-            for value in values:
-                if not any(shape.conforms(data, value) for shape in shapes):
-                    yield value
-
-        return self._component("or"), check
+        return self._each_value("or", lambda data, value: any(shape.conforms(data, value) for shape in shapes))
 
     def _xone(self, _: Node, members: Node) -> tuple[URIRef, Check]:
         shapes = [self.shape(member) for member in self.items(members)]
-
-        def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
-            for value in values:
-                if sum(shape.conforms(data, value) for shape in shapes) != 1:
-                    yield value
-
-        return self._component("xone"), check
+        return self._each_value("xone", lambda data, value: sum(shape.conforms(data, value) for shape in shapes) == 1)
 
     def _not(self, _: Node, member: Node) -> tuple[URIRef, Check]:
         shape = self.shape(member)
-
-        def check(data: Data, focus: Node, values: list[Node]) -> Iterator[Node | None]:
-            for value in values:
-                if shape.conforms(data, value):
-                    yield value
-
-        return self._component("not"), check
+        return self._each_value("not", lambda data, value: not shape.conforms(data, value))
 
 
 _STRINGS = (None, RDF.langString, XSD.string)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -62,6 +63,18 @@ class Term:
         if self.datatype:
             return f"{text}^^<{self.datatype}>"
         return text
+
+
+def to_rdflib(term: Term) -> Any:
+    """The term as an rdflib URIRef, BNode or Literal (rdflib is imported only here)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if term.kind == "uri":
+        return URIRef(term.value)
+    if term.kind == "bnode":
+        return BNode(term.value)
+    datatype = URIRef(term.datatype) if term.datatype else None
+    return Literal(term.value, lang=term.language, datatype=datatype)
 
 
 def is_valid_iri(value: str) -> bool:
