@@ -25,11 +25,14 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from belkg.cache import CacheEntry, default_cache_root, input_key, open_entry, write_entry
+from belkg.claim_numbers import check_claim_numbers
+from belkg.cues import check_cues, read_lexicon
 from belkg.engines import from_oxigraph
 from belkg.findings import Finding
 from belkg.grounding import Grounding, ground
+from belkg.identities import check_identities
 from belkg.loading import LoadedGraph, as_written, load_project, parse_turtle
-from belkg.namespaces import EDGES_GRAPH, GROUNDING_GRAPH, INFERRED_GRAPH, new_dataset
+from belkg.namespaces import EDGES_GRAPH, GROUNDING_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, new_dataset
 from belkg.project import Project
 from belkg.reasoning import REASONERS, infer
 from belkg.rl_rules import Unsupported
@@ -103,6 +106,15 @@ def check(
     with _timed(seconds, "ground"):
         progress("checking quotes, labels and seed hashes")
         grounding = ground(project, loaded)
+        if project.cues_file.exists():
+            progress("checking each claim against the cues of its sentences")
+            cues = read_lexicon(
+                project.cues_file, project.relative(project.cues_file), loaded.dataset.graph(ONTOLOGY_GRAPH)
+            )
+            grounding.findings.extend(check_cues(project, loaded, grounding, cues))
+        progress("checking the mapping's identity judgements and the claims' numbering")
+        grounding.findings.extend(check_identities(project, loaded, grounding))
+        grounding.findings.extend(check_claim_numbers(project, loaded))
     with _timed(seconds, "validate"):
         progress(f"validating against the SHACL shapes ({validator})")
         findings = grounding.findings + validate_shapes(project, loaded, shapes, validator=validator)

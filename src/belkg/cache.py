@@ -20,7 +20,7 @@ from typing import Any
 from belkg.errors import BelkgError
 from belkg.project import Project
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 DATASET_FILE = "dataset.nq"
 STORE_DIR = "oxigraph"
 FINDINGS_FILE = "findings.json"

@@ -21,7 +21,7 @@ from belkg.project import Project
 from belkg.quotes import locate_quote
 
 # Literals that repeat the source's words and must lie inside one of their claim's quotes.
-VERBATIM_PROPERTIES = (BK.words, BK.assessment, BK.demand, BK.charge, BK["term"])  # BK.term is a method
+VERBATIM_PROPERTIES = (BK.words, BK.assessment, BK.demand, BK.charge, BK["term"], BK.condition)  # BK.term is a method
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDFS
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
 
 from belkg.errors import BelkgError
-from belkg.namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, document_iri
+from belkg.namespaces import ENTITIES_GRAPH, IDENTITIES_GRAPH, ONTOLOGY_GRAPH, document_iri
 from belkg.project import Project
 
 
@@ -26,6 +28,19 @@ class LoadedGraph:
 
     def file_of(self, graph: URIRef) -> Path | None:
         return self.files.get(graph)
+
+    def subclasses_of(self, *roots: URIRef) -> set[Node]:
+        """The classes of the ontology that are the roots or under them (rdfs:subClassOf*)."""
+        ontology = self.dataset.graph(ONTOLOGY_GRAPH)
+        classes: set[Node] = set(roots)
+        grew = True
+        while grew:
+            grew = False
+            for sub, _, sup in ontology.triples((None, RDFS.subClassOf, None)):
+                if sup in classes and sub not in classes:
+                    classes.add(sub)
+                    grew = True
+        return classes
 
 
 def seed_stem(path: Path) -> str:
@@ -158,6 +173,10 @@ def load_project(project: Project) -> LoadedGraph:
     for name, path in ((ONTOLOGY_GRAPH, project.ontology_file), (ENTITIES_GRAPH, project.entities_file)):
         _add(dataset, name, parse_turtle(path, project.relative(path)))
         loaded.files[name] = path
+    if project.identities_file.exists():
+        path = project.identities_file
+        _add(dataset, IDENTITIES_GRAPH, parse_turtle(path, project.relative(path)))
+        loaded.files[IDENTITIES_GRAPH] = path
     seeds = {path.stem: path for path in project.seed_files()}
     for path in project.document_files():
         seed = seeds.get(path.stem)

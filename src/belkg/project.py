@@ -9,6 +9,7 @@ from pathlib import Path
 from belkg.errors import BelkgError
 
 ENTITIES_FILE = "entities.ttl"
+IDENTITIES_FILE = "identities.ttl"
 SKIP_LIST_FILE = "coverage-skip.txt"
 
 
@@ -25,6 +26,10 @@ class Project:
     @property
     def shapes_file(self) -> Path:
         return self.root / "ontology" / "shapes.ttl"
+
+    @property
+    def cues_file(self) -> Path:
+        return self.root / "ontology" / "cues.txt"
 
     @property
     def rules_dir(self) -> Path:
@@ -47,6 +52,11 @@ class Project:
         return self.kg_dir / ENTITIES_FILE
 
     @property
+    def identities_file(self) -> Path:
+        """The mapping's identity judgements: which mentions in different documents are one thing."""
+        return self.kg_dir / IDENTITIES_FILE
+
+    @property
     def skip_list_file(self) -> Path:
         return self.kg_dir / SKIP_LIST_FILE
 
@@ -55,7 +65,7 @@ class Project:
         return sorted(
             path
             for path in self.kg_dir.glob("*.ttl")
-            if path.name != ENTITIES_FILE and not path.name.startswith(("_", "."))
+            if path.name not in (ENTITIES_FILE, IDENTITIES_FILE) and not path.name.startswith(("_", "."))
         )
 
     def seed_files(self) -> list[Path]:
@@ -67,6 +77,9 @@ class Project:
     def input_files(self) -> list[Path]:
         """Every file whose content decides the build's result."""
         files = [self.ontology_file, self.shapes_file, self.entities_file]
+        for optional in (self.cues_file, self.identities_file):
+            if optional.exists():
+                files.append(optional)
         files += self.rule_files() + self.document_files() + self.seed_files()
         if self.skip_list_file.exists():
             files.append(self.skip_list_file)
