@@ -9,8 +9,8 @@ from belkg import prefixes
 
 __all__ = [
     "BK", "BKD", "DCTERMS", "DERIVED_GRAPHS", "EDGES_GRAPH", "ENTITIES_GRAPH", "GROUNDING_GRAPH",
-    "INFERRED_GRAPH", "OA", "ONTOLOGY_GRAPH", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SH",
-    "SKOS", "TIME", "XSD", "document_iri", "new_dataset",
+    "IDENTITIES_GRAPH", "INFERRED_GRAPH", "OA", "ONTOLOGY_GRAPH", "OWL", "PREFIXES", "PROV", "RDF", "RDFS",
+    "SCHEMA", "SH", "SKOS", "TIME", "XSD", "document_iri", "new_dataset",
 ]  # fmt: skip
 
 BK = Namespace(prefixes.BK)
@@ -22,6 +22,7 @@ PREFIXES = prefixes.PREFIXES
 
 ONTOLOGY_GRAPH = URIRef(prefixes.ONTOLOGY_GRAPH)
 ENTITIES_GRAPH = URIRef(prefixes.ENTITIES_GRAPH)
+IDENTITIES_GRAPH = URIRef(prefixes.IDENTITIES_GRAPH)
 GROUNDING_GRAPH = URIRef(prefixes.GROUNDING_GRAPH)
 EDGES_GRAPH = URIRef(prefixes.EDGES_GRAPH)
 INFERRED_GRAPH = URIRef(prefixes.INFERRED_GRAPH)

@@ -24,6 +24,7 @@ PREFIXES: dict[str, str] = {
 GRAPH_BASE = "https://w3id.org/belkg/graph/"
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 ENTITIES_GRAPH = GRAPH_BASE + "entities"
+IDENTITIES_GRAPH = GRAPH_BASE + "identities"
 GROUNDING_GRAPH = GRAPH_BASE + "grounding"
 EDGES_GRAPH = GRAPH_BASE + "edges"
 INFERRED_GRAPH = GRAPH_BASE + "inferred"
