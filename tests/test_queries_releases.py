@@ -285,12 +285,26 @@ def test_conflicts(run_saved):
         if quantity(x) != quantity(y)
     }
     assert len(counts) == 17
+    transfer = "transfer-to-lithuania"
+    crossed = "transferee: 52 political prisoners"
+    refused = [
+        "Henadz Fiadynich",
+        "Maksim Viniarski",
+        "Mikola Statkevich",
+        "Uladzimir Matskevich",
+        "freed individuals who refused to leave Belarus",
+    ]
     assert {
         (r["kind"], short(r["subject"]), short(r["sourceA"]), r["valueA"], short(r["sourceB"]), r["valueB"])
         for r in rows
     } == counts | {
         ("count", "nobel-laureates-february-2025", "doc-000", "33", "doc-001", "31"),
-        ("explicit", prisoners, "doc-000", "1400", "doc-000", "more than 1400"),
+        # different figures within one document
+        ("count", prisoners, "doc-000", "1400", "doc-000", "more than 1400"),
+        ("count", prisoners, "doc-004", "1300 or 1400", "doc-004", "1400"),
+        # 004: they crossed into Lithuania; 002: several reportedly refused to leave, and they were only to be sent
+        ("account", transfer, "doc-004", crossed, "doc-002", "transferee: 52 political prisoners (planned)"),
+        *(("account", transfer, "doc-004", crossed, "doc-002", f"transferee: {who} (refused)") for who in refused),
         ("spelling", "dmitry-bolkunets", "doc-000", "Dmitry Bolkunets", "doc-001", "Dmitry Bolunets"),
         ("spelling", "maria-kalesnikava", "doc-001", "Maria Kolesnikova", "doc-002", "Maria Kalesnikava"),
         ("spelling", "maria-kalesnikava", "doc-001", "Maria Kolesnikova", "doc-003", "Maria Kalesnikava"),
@@ -298,6 +312,19 @@ def test_conflicts(run_saved):
         ("spelling", "mikola-statkevich", "doc-002", "Mikalai Statkevich", "doc-004", "Mikola Statkevich"),
         ("spelling", "siarhei-tsikhanouski", "doc-002", "Siarhei Tsikhanouski", "doc-003", "Siarhei Tsikhanovsky"),
     }
+
+
+def test_the_refusal_to_leave_against_the_crossing_carries_both_quotes(run_saved):
+    rows = run_saved("conflicts")
+    (row,) = [r for r in rows if r["kind"] == "account" and r["valueB"] == "transferee: Mikola Statkevich (refused)"]
+    assert (short(row["claimA"]), short(row["claimB"])) == ("claim-004-010", "claim-002-080")
+    assert (
+        row["quoteA"] == "confirmed that the prisoners, along with a US delegation, had safely crossed into Lithuania"
+    )
+    assert sorted(row["quoteB"].split(" … ")) == [
+        "They reportedly included opposition figure and former presidential candidate Mikalai Statkevich",
+        "several of them have reportedly refused to leave Belarus",
+    ]
 
 
 def test_the_33_against_31_nobel_laureates_conflict(run_saved):
@@ -312,6 +339,11 @@ def test_the_33_against_31_nobel_laureates_conflict(run_saved):
             "valueA": "33",
             "sourceB": D1,
             "valueB": "31",
+            "claimA": BKD + "claim-000-039",
+            "claimB": BKD + "claim-001-047",
+            "quoteA": "33 Nobel laureates issued an open letter",
+            "quoteB": "The appeal was signed by 31 Nobel laureates across various fields, including peace, "
+            "literature, physics, chemistry, medicine and economics.",
         }
     ]
     # Trump's own "Donald" in one letter is no disagreement: that document also writes "Donald Trump"

@@ -227,7 +227,9 @@ def validate_command(state: State, fmt: str, reasoner: str, validator: str) -> N
         files = {finding.file for finding in result.findings}
         click.echo(f"does not conform: {len(result.findings)} finding(s) in {len(files)} file(s)", err=True)
         sys.exit(EXIT_FINDINGS)
-    click.echo("conforms: shapes, quotes, labels and seed hashes all check out", err=True)
+    click.echo(
+        "conforms: shapes, quotes, labels, seed hashes, cues, identities and claim numbers all check out", err=True
+    )
 
 
 @cli.command("coverage")
@@ -483,12 +485,14 @@ def queries_show(state: State, name: str) -> None:
 def stats_command(state: State, fmt: str, network: bool) -> None:
     """Triples per graph, things per class, claims per source, kind and hedge,
     corroboration and conflicts; with --network, measures of the story view."""
+    from belkg.conflicts import find_conflicts
     from belkg.stats import collect
 
     if network:
         _network_stats(state, fmt)
         return
-    report = collect(state.engine())
+    engine = state.engine()
+    report = collect(engine, find_conflicts(engine, state.project(), state.cache_root() / "query-headers"))
     if fmt == "json":
         click.echo(json.dumps({title: dict(pairs) for title, pairs in report.items()}, indent=2, ensure_ascii=False))
         return
@@ -514,7 +518,8 @@ def entity_command(state: State, spelling: str, fmt: str, engine: str, no_infere
     """Everything about one thing, found by any of its spellings: labels, roles and
     offices, events and how it took part, words it said, and the sources with their
     quotes. Several matches are listed, with exit code 2."""
-    from belkg.entity import card, render_card, resolve
+    from belkg.conflicts import concerning, find_conflicts
+    from belkg.entity import card, claims_of, render_card, resolve
     from belkg.querying import labels_for
     from belkg.results import render
 
@@ -524,7 +529,11 @@ def entity_command(state: State, spelling: str, fmt: str, engine: str, no_infere
     match = resolve(runner, project, spelling, headers)
     result = card(runner, project, match.iri, headers)
     labels = labels_for(runner, result) if fmt in ("text", "table", "md") else {}
-    click.echo(render_card(match, result, labels) if fmt == "text" else render(result, fmt, labels), nl=False)
+    if fmt != "text":
+        click.echo(render(result, fmt, labels), nl=False)
+        return
+    disputes = concerning(find_conflicts(runner, project, headers), match.iri, claims_of(result))
+    click.echo(render_card(match, result, labels, disputes), nl=False)
 
 
 def _network_stats(state: State, fmt: str) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from belkg.catalogue import find_saved_query
+from belkg.conflicts import Conflict
 from belkg.engines import Engine, QueryResult
 from belkg.errors import BelkgError
-from belkg.prefixes import ENTITIES_GRAPH, expand
+from belkg.prefixes import ENTITIES_GRAPH, expand, shorten
 from belkg.project import Project
 from belkg.querying import run
 from belkg.results import cell
@@ -78,11 +80,17 @@ def _text(row: dict[str, Term], name: str, labels: dict[str, str]) -> str:
     return cell(row.get(name), labels)
 
 
-def render_card(match: Match, result: QueryResult, labels: dict[str, str]) -> str:
+def claims_of(result: QueryResult) -> set[str]:
+    return {row["claim"].value for row in result.rows if "claim" in row}
+
+
+def render_card(match: Match, result: QueryResult, labels: dict[str, str], conflicts: Sequence[Conflict] = ()) -> str:
     """The card as text: one section per kind of fact; each fact with its qualifiers
-    (hedge, modality, attribution), its source and the source's words."""
+    (hedge, modality, condition, attribution), its source and the source's words; then
+    where the sources disagree about it."""
     lines = [f"{match.label}  ({match.kind or 'thing'}, {match.iri})"]
     section = None
+    previous = None
     for row in result.rows:
         name = row["section"].value if "section" in row else ""
         if name != section:
@@ -92,9 +100,25 @@ def render_card(match: Match, result: QueryResult, labels: dict[str, str]) -> st
         fact = f"{how}: {_text(row, 'value', labels)}" if how else _text(row, "value", labels)
         if "qualifier" in row:
             fact += f"  ({row['qualifier'].value})"
-        if "source" in row:
-            fact += f"  [{cell(row['source'], labels)}]"
-        lines.append(f"  - {fact}")
-        if "quote" in row:
-            lines.append(f"      “{' '.join(row['quote'].value.split())}”")
+        source = f"  [{cell(row['source'], labels)}]" if "source" in row else ""
+        quote = f"      “{' '.join(row['quote'].value.split())}”" if "quote" in row else ""
+        if (section, fact) == previous:
+            # the same fact, cited again (another quote, or another document's words)
+            if quote:
+                lines.append(quote + source)
+            continue
+        previous = (section, fact)
+        lines.append(f"  - {fact}{source}")
+        if quote:
+            lines.append(quote)
+    if conflicts:
+        lines += ["", "the sources disagree:"]
+    for conflict in conflicts:
+        lines.append(
+            f"  - {conflict.kind}: {conflict.value_a} [{shorten(conflict.source_a)}]"
+            f" against {conflict.value_b} [{shorten(conflict.source_b)}]"
+        )
+        for quote in (conflict.quote_a, conflict.quote_b):
+            if quote:
+                lines.append(f"      “{' '.join(quote.split())}”")
     return "\n".join(lines) + "\n"

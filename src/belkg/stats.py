@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from belkg.conflicts import Conflict, count_by_kind
 from belkg.engines import Engine
 from belkg.prefixes import ENTITIES_GRAPH, PREFIXES, shorten
 
@@ -38,15 +39,6 @@ QUERIES = {
               GRAPH ?source { ?claim prov:wasDerivedFrom ?evidence ; ?property ?event } }
             GROUP BY ?event } }
         GROUP BY ?sources ORDER BY DESC(?sources)""",
-    "conflicts": """
-        SELECT ?kind (COUNT(*) AS ?count) WHERE {
-          { ?a bk:conflictsWith ?b . FILTER (STR(?a) < STR(?b)) BIND ("explicit conflictsWith links" AS ?kind) }
-          UNION
-          { GRAPH ?sa { ?a a bk:CountClaim ; bk:countOf ?thing ; bk:value ?va } .
-            GRAPH ?sb { ?b a bk:CountClaim ; bk:countOf ?thing ; bk:value ?vb } .
-            FILTER (?va != ?vb && STR(?sa) < STR(?sb))
-            BIND ("counts that differ between sources" AS ?kind) }
-        } GROUP BY ?kind ORDER BY ?kind""",
 }
 
 
@@ -60,11 +52,14 @@ def _value(term: Any) -> Any:
     return term.value
 
 
-def collect(engine: Engine) -> dict[str, list[tuple[Any, int]]]:
-    """Each statistic as (key, count) pairs."""
+def collect(engine: Engine, conflicts: list[Conflict] | None = None) -> dict[str, list[tuple[Any, int]]]:
+    """Each statistic as (key, count) pairs; the conflicts (by kind) as the saved query
+    conflicts lists them, when given."""
     report = {}
     for title, text in QUERIES.items():
         result = engine.run(_PROLOGUE + text)
         key, count = result.variables
         report[title] = [(_value(row.get(key)), int(row[count].value)) for row in result.rows if count in row]
+    if conflicts is not None:
+        report["conflicts (pairs of claims that disagree, by kind)"] = count_by_kind(conflicts)
     return report

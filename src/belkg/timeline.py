@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from belkg.conflicts import Conflict
 from belkg.errors import BelkgError
 from belkg.prefixes import shorten
 
@@ -73,6 +74,12 @@ class TimelineEvent:
     label: str
     mentions: list[Mention] = field(default_factory=list)
     clues: list[Clue] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def display_label(self) -> str:
+        """Its label, marked where the sources disagree about it."""
+        return f"{self.label} (sources disagree)" if self.conflicts else self.label
 
     @property
     def start(self) -> dt.date | None:
@@ -98,10 +105,15 @@ class TimelineEvent:
         return sorted(found, key=lambda item: (item[1], item[0]))
 
 
+# The kinds of conflict that are about events (the others are about counts and spellings).
+EVENT_CONFLICTS = ("account", "contrary role", "order")
+
+
 @dataclass
 class Timeline:
     events: list[TimelineEvent]
     documents: dict[str, str]
+    conflicts: list[Conflict] = field(default_factory=list)
 
     @property
     def dated(self) -> list[TimelineEvent]:
@@ -146,6 +158,7 @@ def collect(engine: Engine, project: Project, header_cache: Path | None = None) 
     """The events with dates (saved query timeline) and the undated ones with their clues
     (saved query undated-events), each with its source quote."""
     from belkg.catalogue import find_saved_query
+    from belkg.conflicts import find_conflicts
     from belkg.querying import run
 
     dated = run(engine, find_saved_query(project.queries_dir, "timeline", cache_dir=header_cache)).rows
@@ -176,7 +189,11 @@ def collect(engine: Engine, project: Project, header_cache: Path | None = None) 
         )  # fmt: skip
         if clue not in event.clues:
             event.clues.append(clue)
-    return Timeline(list(events.values()), documents)
+    conflicts = [c for c in find_conflicts(engine, project, header_cache) if c.kind in EVENT_CONFLICTS]
+    for conflict in conflicts:
+        if conflict.subject in events:
+            events[conflict.subject].conflicts.append(conflict)
+    return Timeline(list(events.values()), documents, conflicts)
 
 
 def _quotes(engine: Engine, claims: list[str]) -> dict[tuple[str, str], str]:
@@ -235,7 +252,7 @@ def draw(timeline: Timeline, fmt: str, *, title: str = "belkg: when things happe
     unplaced_lines = []
     for event in timeline.unplaced:
         clues = "; ".join(dict.fromkeys(clue.describe() for clue in event.clues))
-        unplaced_lines.extend(textwrap.wrap(f"• {event.label}: {clues}", 160, subsequent_indent="    "))
+        unplaced_lines.extend(textwrap.wrap(f"• {event.display_label}: {clues}", 160, subsequent_indent="    "))
     # Every length below is in inches: a label column, the plot, the legend, the list.
     width, label_column, row_height = 16.0, 4.4, 0.46
     plot_height = row_height * (len(rows) + 1)
@@ -294,7 +311,7 @@ def draw(timeline: Timeline, fmt: str, *, title: str = "belkg: when things happe
                 notes.append(f"{relation} {clue.other_label} ({clue.other_date})")
             far = max(max(day, day + arrow) for _, day, _ in event.bounds())
             note(number(far), y, "undated: " + "; ".join(dict.fromkeys(notes)), "#8A4A00")
-    labels = [textwrap.fill(textwrap.shorten(event.label, 80, placeholder="…"), 44) for event in rows]
+    labels = [textwrap.fill(textwrap.shorten(event.display_label, 100, placeholder="…"), 44) for event in rows]
     axes.set_yticks(range(len(rows), 0, -1), labels, fontsize=10, linespacing=1.0)
     axes.set_ylim(0.4, len(rows) + 0.6)
     axes.set_xlim(number(left), number(right))
@@ -353,6 +370,11 @@ def write_page(timeline: Timeline, title: str = "belkg: when things happened") -
             clue_rows.append(
                 [event.label, clue.describe(), _source(timeline, clue.source), clue.quote, shorten(clue.claim)]
             )
+    conflict_rows = [
+        [c.subject_label or shorten(c.subject), c.kind, f"{c.value_a} [{_source(timeline, c.source_a)}]", c.quote_a,
+         f"{c.value_b} [{_source(timeline, c.source_b)}]", c.quote_b]
+        for c in timeline.conflicts
+    ]  # fmt: skip
     parts = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
@@ -368,6 +390,8 @@ def write_page(timeline: Timeline, title: str = "belkg: when things happened") -
         _table(["event", "date", "precision", "the source's words", "source", "quote", "claim"], rows, quote=5),
         "<h2>Events no source dates, and what the sources say of their time</h2>\n",
         _table(["event", "clue", "source", "quote", "claim"], clue_rows, quote=3),
+        "<h2>Where the sources disagree about these events</h2>\n",
+        _table(["event", "kind", "one account", "its words", "the other", "its words"], conflict_rows, quote=(3, 5)),
         "</body>\n</html>\n",
     ]
     return "".join(parts).encode("utf-8")
@@ -378,13 +402,14 @@ def _source(timeline: Timeline, iri: str) -> str:
     return f"{shorten(iri)}: {title}" if title else shorten(iri)
 
 
-def _table(header: list[str], rows: list[list[str]], quote: int) -> str:
+def _table(header: list[str], rows: list[list[str]], quote: int | tuple[int, ...]) -> str:
+    quotes = (quote,) if isinstance(quote, int) else quote
     lines = ["<table>", "<tr>" + "".join(f"<th>{html.escape(name)}</th>" for name in header) + "</tr>"]
     for row in rows:
         cells = []
         for index, value in enumerate(row):
             text = html.escape(value)
-            cells.append(f'<td class="quote">“{text}”</td>' if index == quote and value else f"<td>{text}</td>")
+            cells.append(f'<td class="quote">“{text}”</td>' if index in quotes and value else f"<td>{text}</td>")
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</table>\n")
     return "\n".join(lines)

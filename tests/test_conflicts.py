@@ -1,0 +1,123 @@
+"""Conflicts between accounts of events, found by the saved query `conflicts` on small
+graphs made to disagree, and shown the same way by stats, entity cards and the timeline."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+from belkg.build import build
+from belkg.conflicts import find_conflicts
+from belkg.querying import open_engine
+
+from conftest import ROOT, TINY_ENTITIES, tiny_document
+
+SEED = (
+    "Alice Example was freed after Bob Example was arrested. "
+    "Bob Example was arrested after Alice Example was freed. "
+    "Bob Example was arrested after the trial. "
+    "The trial came after Alice Example was freed. "
+    "Alice Example was not freed.\n"
+)
+ENTITIES = TINY_ENTITIES + (
+    'bkd:the-arrest a bk:Arrest ; skos:prefLabel "arrest of Bob"@en ; bk:labelIsNormalised true .\n'
+    'bkd:the-trial a bk:Event ; skos:prefLabel "the trial"@en ; bk:labelIsNormalised true .\n'
+)
+
+
+def _after(number: int, later: str, earlier: str, quote: str) -> str:
+    body = f"bk:EventRelationClaim ; bk:fromEvent bkd:{later} ; bk:relation bk:After ; bk:toEvent bkd:{earlier}"
+    return _claim(number, body, quote)
+
+
+def _claim(number: int, body: str, quote: str, occurrence: int | None = None) -> str:
+    where = f" ; bk:occurrence {occurrence}" if occurrence else ""
+    return f"""
+bkd:claim-900-{number:03d} a {body} ;
+    prov:wasDerivedFrom [ a bk:Evidence ; oa:hasSource bkd:doc-900 ; oa:exact "{quote}"{where} ] .
+"""
+
+
+def _conflicts(tiny_project, tmp_path, claims: str):
+    digest = hashlib.sha256(SEED.encode()).hexdigest()
+    project = tiny_project(document=tiny_document(claims, sha256=digest), seed=SEED, entities=ENTITIES)
+    shutil.copytree(ROOT / "queries", project.queries_dir)
+    result = build(project, tmp_path / "cache")
+    assert [f.format() for f in result.findings] == []
+    return find_conflicts(open_engine(result.entry), project)
+
+
+def test_two_claims_in_opposite_order(tiny_project, tmp_path):
+    claims = _after(1, "the-release", "the-arrest", "Alice Example was freed after Bob Example was arrested")
+    claims += _after(2, "the-arrest", "the-release", "Bob Example was arrested after Alice Example was freed")
+    rows = [
+        (c.kind, c.value_a, c.value_b, c.claim_a[-7:], c.claim_b[-7:])
+        for c in _conflicts(tiny_project, tmp_path, claims)
+    ]
+    assert rows == [
+        ("order", "release of Alice after arrest of Bob", "arrest of Bob after release of Alice", "900-001", "900-002")
+    ]
+
+
+def test_an_order_only_the_reasoner_draws(tiny_project, tmp_path):
+    """Three claims in a circle: each pair drawn by transitivity contradicts the third claim."""
+    claims = _after(1, "the-release", "the-arrest", "Alice Example was freed after Bob Example was arrested")
+    claims += _after(2, "the-arrest", "the-trial", "Bob Example was arrested after the trial")
+    claims += _after(3, "the-trial", "the-release", "The trial came after Alice Example was freed")
+    rows = {(c.kind, c.value_a, c.source_b, c.value_b) for c in _conflicts(tiny_project, tmp_path, claims)}
+    inferred = "https://w3id.org/belkg/graph/inferred"
+    assert rows == {
+        ("order", "release of Alice after arrest of Bob", inferred, "arrest of Bob after release of Alice"),
+        ("order", "arrest of Bob after the trial", inferred, "the trial after arrest of Bob"),
+        ("order", "the trial after release of Alice", inferred, "release of Alice after the trial"),
+    }
+
+
+def test_released_and_not_released_in_one_release(tiny_project, tmp_path):
+    claims = _claim(
+        1,
+        "bk:ParticipationClaim ; bk:event bkd:the-release ; bk:participant bkd:alice-example ; bk:role bk:Released",
+        "Alice Example was freed after",
+    ) + _claim(
+        2,
+        "bk:ParticipationClaim ; bk:event bkd:the-release ; bk:participant bkd:alice-example ; bk:role bk:NotReleased",
+        "Alice Example was not freed",
+    )
+    (conflict,) = _conflicts(tiny_project, tmp_path, claims)
+    assert (conflict.kind, conflict.value_a, conflict.value_b) == (
+        "contrary role",
+        "released: Alice Example",
+        "not released: Alice Example",
+    )
+    assert (conflict.quote_a, conflict.quote_b) == ("Alice Example was freed after", "Alice Example was not freed")
+
+
+def test_stats_counts_what_the_query_lists(belkg, run_saved):
+    rows = run_saved("conflicts")
+    result = belkg("stats", "--format", "json")
+    import json
+
+    counted = json.loads(result.stdout)["conflicts (pairs of claims that disagree, by kind)"]
+    kinds: dict[str, int] = {}
+    for row in rows:
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+    assert counted == kinds == {"account": 6, "count": 20, "spelling": 6}
+
+
+def test_the_timeline_page_marks_the_disputed_transfer(belkg, tmp_path):
+    out = tmp_path / "timeline.html"
+    result = belkg("timeline", "-o", str(out))
+    assert result.exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<h2>Where the sources disagree about these events</h2>" in page
+    assert "<td>transfer of the freed prisoners to Lithuania</td><td>account</td>" in page
+    assert "transferee: Mikola Statkevich (refused) [bkd:doc-002: " in page
+
+
+def test_the_entity_card_shows_where_the_sources_disagree(belkg):
+    card = belkg("entity", "Statkevich").stdout
+    assert (
+        "\nthe sources disagree:\n"
+        "  - account: transferee: 52 political prisoners [bkd:doc-004] against transferee: Mikola Statkevich "
+        "(refused) [bkd:doc-002]\n"
+    ) in card
