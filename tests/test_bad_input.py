@@ -33,7 +33,7 @@ SHAPES_TEXT = (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
 NEGOTIATORS_TEXT = (ROOT / "queries" / "negotiators.rq").read_text(encoding="utf-8")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ASK_PERSON = "ASK { ?s a <https://w3id.org/belkg/ontology#Person> }"
-CONFORMS = "conforms: shapes, quotes, labels and seed hashes all check out"
+CONFORMS = "conforms: shapes, quotes, labels, seed hashes, cues, identities and claim numbers all check out"
 QUOTE_HINT = "Fix: copy the words from the seed exactly (quotes, apostrophes, dashes and line breaks included)"
 SEED_HASH = hashlib.sha256(TINY_SEED.encode()).hexdigest()
 
