@@ -12,7 +12,8 @@ from conftest import GOOD_CLAIM, TINY_ENTITIES, TINY_SEED, tiny_document
 
 def _findings(project):
     _, _, findings = check(project)
-    return [(f.rule, f.node, f.message) for f in findings]
+    # some cases number their claims freely; numbering has its own tests (test_identities.py)
+    return [(f.rule, f.node, f.message) for f in findings if f.rule != "claim-number"]
 
 
 def test_good_project_grounds(tiny_project):

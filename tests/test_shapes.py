@@ -5,7 +5,8 @@ set of violations it produces, as (rule, node, path, message). A fixture is one 
 
 * ``<name>.ttl``           claims (Turtle without prefixes) for the tiny seed's document file;
 * ``<name>.entities.ttl``  a whole replacement of the register kg/entities.ttl;
-* ``<name>.document.ttl``  a whole replacement of the document file kg/900_tiny.ttl.
+* ``<name>.document.ttl``  a whole replacement of the document file kg/900_tiny.ttl;
+* ``<name>.identities.ttl`` the identity judgements kg/identities.ttl.
 
 Claim fixtures run against REGISTER (the tiny register plus a country, an award and a
 sentencing); register and document fixtures run with the good claim of the tiny project.
@@ -121,6 +122,13 @@ SHAPE_CASES = [
          ("evidence: MinCount", EVIDENCE, "oa:exact", EVIDENCE_QUOTE_MESSAGE)),
     case("evidence_spelling_with_language",
          ("evidence: Datatype", EVIDENCE, "bk:spelling", "bk:spelling must be one string (found 'Bob')")),
+    # --- identity judgements (IdentityJudgementShape, BasisShape) ---
+    case("identity_judgement_without_reason",
+         ("identity judgement: MinCount", "bkd:identity-the-release", "bk:reason",
+          "an identity judgement needs one bk:reason")),
+    case("identity_basis_without_source",
+         ("identity basis: MinCount", "bkd:identity-the-release → []", "oa:hasSource",
+          "a basis needs exactly one oa:hasSource, a source document")),
     # --- claim (ClaimShape) ---
     case("claim_without_evidence",
          ("claim: MinCount", CLAIM, "prov:wasDerivedFrom",
@@ -267,6 +275,7 @@ def _fixture_names() -> list[str]:
 def _fixture_files(name: str) -> dict[str, Path]:
     """The files of one fixture, by kind: claims, entities, document."""
     kinds = {"claims": f"{name}.ttl", "entities": f"{name}.entities.ttl", "document": f"{name}.document.ttl"}
+    kinds["identities"] = f"{name}.identities.ttl"
     return {kind: SHAPE_FIXTURES / file for kind, file in kinds.items() if (SHAPE_FIXTURES / file).exists()}
 
 
@@ -275,11 +284,14 @@ def make_project(tiny_project: TinyProject, name: str) -> Project:
     assert files, f"no fixture named {name} in {SHAPE_FIXTURES}"
     assert not ("claims" in files and "document" in files), f"{name}: give claims or a whole document, not both"
     text = {kind: path.read_text(encoding="utf-8") for kind, path in files.items()}
-    return tiny_project(
+    project = tiny_project(
         text.get("claims", GOOD_CLAIM),
         entities=text.get("entities", REGISTER),
         document=text.get("document"),
     )
+    if "identities" in text:
+        project.identities_file.write_text(text["identities"], encoding="utf-8")
+    return project
 
 
 # check() of one fixture, shared by the tests below: findings and the text of each file of the project.
@@ -290,6 +302,8 @@ def checked(tiny_project: TinyProject, name: str) -> tuple[list[Finding], dict[s
     if name not in _CHECKED:
         project = make_project(tiny_project, name)
         _, _, findings = check(project)
+        # the fixtures number their claims freely; numbering has its own tests (test_identities.py)
+        findings = [finding for finding in findings if finding.rule != "claim-number"]
         texts = {
             project.relative(path): path.read_text(encoding="utf-8") for path in sorted(project.kg_dir.glob("*.ttl"))
         }
@@ -306,9 +320,10 @@ def test_shape_violation(tiny_project: TinyProject, name: str, expected: Expecte
 @pytest.mark.parametrize("name", _fixture_names())
 def test_findings_point_at_the_focus_node(tiny_project: TinyProject, name: str) -> None:
     findings, texts = checked(tiny_project, name)
-    register_fixture = "entities" in _fixture_files(name)
+    files = _fixture_files(name)
+    expected_file = "kg/identities.ttl" if "identities" in files else ENTITIES_FILE if "entities" in files else None
     for finding in findings:
-        assert finding.file == (ENTITIES_FILE if register_fixture else DOCUMENT_FILE), finding.format()
+        assert finding.file == (expected_file or DOCUMENT_FILE), finding.format()
         assert finding.node is not None
         owner = finding.node.split(" → ")[0]
         subject = re.compile(rf"\s*{re.escape(owner)}(?=[\s;,.]|$)")
