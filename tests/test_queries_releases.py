@@ -254,8 +254,17 @@ def test_prisoner_counts(run_saved):
         ("people-imprisoned-for-political-reasons", 50000, None, "more than", None, None, None, None, "doc-003"),
         ("people-convicted-political-cases", 2900, None, "at least", None, None, None, None, "doc-003"),
         # "Among them are hundreds of journalists, ... are currently imprisoned": a part of the group, in words
-        ("imprisoned-among-convicted-political-cases", None, None, "unspecified", "hundreds", None, None, None,
-         "doc-003"),
+        (
+            "imprisoned-among-convicted-political-cases",
+            None,
+            None,
+            "unspecified",
+            "hundreds",
+            None,
+            None,
+            None,
+            "doc-003",
+        ),
     }
 
 
