@@ -27,7 +27,10 @@ The skew is that of real news: a few people take part in many events and a few e
 reported many times (a Zipf-like choice). Reports are written until the register and the
 reports hold the number of triples asked for (give or take a sentence's claims); the
 register, written last, names only the things the reports mention, with every other
-spelling they use as a skos:altLabel, and marks a label no seed shows as normalised.
+spelling they use as a skos:altLabel, and marks a label no seed shows as normalised. The
+identity judgements (kg/identities.ttl, counted in the triples too) quote, for every event
+or group that several reports name and every person they spell differently, the first
+sentence of each report whose claims name it.
 
     python bench/generate.py OUT_DIR --triples 100000 [--seed 1]
 """
@@ -43,7 +46,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
+
+from belkg.cues import Cue, find_cues, read_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = """\
@@ -717,6 +723,83 @@ class Register:
         return _statement(thing.iri, pairs)
 
 
+class Identities:
+    """The mapping's identity judgements, kept up to date as the reports are written: for
+    each event, group and person, the documents whose claims name it, with the first
+    sentence of each that does, and the spellings of a person's name they use; written last
+    as kg/identities.ttl. An event or group that two documents name needs a judgement, and
+    so does a person they spell differently (src/belkg/identities.py). It keeps its triple
+    count up to date: a judgement is 4 triples, and each document's basis 4 more."""
+
+    DESCRIBED = (*EVENT_CLASSES.values(), "bk:PersonGroup")
+    NAMED = ("bk:Person",)
+
+    def __init__(self) -> None:
+        self.things: dict[str, Thing] = {}
+        self.quotes: dict[str, dict[str, str]] = {}  # IRI -> document IRI -> its first sentence naming it
+        self.forms: dict[str, dict[str, None]] = {}  # IRI -> the spellings of a person's name documents use
+        self.triples = 0
+
+    def name(self, thing: Thing, document: str, quote: str, spelling: str | None) -> None:
+        """A claim of the document, quoting the sentence, names the thing (spelt so)."""
+        person = thing.kind in self.NAMED
+        if not person and thing.kind not in self.DESCRIBED:
+            return
+        # the spelling the identity check sees: the evidence's bk:spelling where it is one of
+        # the thing's names, else the preferred label
+        form = spelling if person and spelling in thing.variants else thing.label
+        quotes = self.quotes.get(thing.iri)
+        if quotes is None:
+            self.things[thing.iri] = thing
+            quotes = self.quotes[thing.iri] = {}
+            self.forms[thing.iri] = {}
+        forms = self.forms[thing.iri]
+        if document in quotes and (not person or form in forms):
+            return
+        before = self._triples(thing)
+        quotes.setdefault(document, quote)
+        if person:
+            forms[form] = None
+        self.triples += self._triples(thing) - before
+
+    def judged(self, thing: Thing) -> bool:
+        documents = len(self.quotes[thing.iri])
+        return documents >= 2 and (thing.kind in self.DESCRIBED or len(self.forms[thing.iri]) > 1)
+
+    def _triples(self, thing: Thing) -> int:
+        return 4 + 4 * len(self.quotes[thing.iri]) if self.judged(thing) else 0
+
+    def count(self) -> int:
+        return sum(1 for thing in self.things.values() if self.judged(thing))
+
+    def write(self, path: Path) -> None:
+        parts = [PREFIXES, "\n# The mapping's identity judgements: every event or group that several synthetic\n"
+                 "# reports name, and every person they spell differently, with each report's words.\n\n"]  # fmt: skip
+        for iri, thing in self.things.items():
+            if not self.judged(thing):
+                continue
+            pairs: Pairs = [
+                ("a", "bk:IdentityJudgement"),
+                ("bk:identifies", iri),
+                ("prov:wasAttributedTo", "bk:TheMapping"),
+                ("bk:reason", _literal(self._reason(thing))),
+            ]
+            pairs += [
+                ("bk:basis", [("a", "bk:Evidence"), ("oa:hasSource", document), ("oa:exact", _literal(quote))])
+                for document, quote in self.quotes[iri].items()
+            ]
+            parts.append(_statement(f"bkd:identity-{iri.removeprefix('bkd:')}", pairs) + "\n")
+        path.write_text("".join(parts), encoding="utf-8")
+
+    def _reason(self, thing: Thing) -> str:
+        if thing.kind == "bk:PersonGroup":
+            return f"The reports all count the {thing.label}, as human rights groups count them: one group."
+        if thing.kind in self.DESCRIBED:
+            return f"The reports all tell of the {thing.label}: one event, of the same kind, place and day."
+        forms = ", ".join(self.forms[thing.iri])
+        return f"The reports write one person's name as {forms}: Belarusian and Russian spellings of one name."
+
+
 @dataclass
 class Claim:
     """A claim before its evidence: kind, fields, and the spelling of its subject's name
@@ -741,13 +824,14 @@ class Report:
     """One news report being written: its seed's paragraphs and its claims, with the
     triples they add. Every sentence said is the quote of the claims given with it."""
 
-    def __init__(self, number: int, register: Register, rng: random.Random, limit: int) -> None:
+    def __init__(self, number: int, register: Register, identities: Identities, rng: random.Random, limit: int) -> None:
         self.number = number
         self.stem = f"{number:06d}_synthetic"
         self.iri = f"bkd:doc-{number:06d}"
         self.register = register
+        self.identities = identities
         self.rng = rng
-        self.limit = limit  # the triples this report and the register may reach
+        self.limit = limit  # the triples this report, the register and the judgements may reach
         self.paragraphs: list[list[str]] = []
         self.head_pairs: Pairs = []
         self.head_lines: list[str] = []
@@ -761,7 +845,7 @@ class Report:
         self._pending: list[tuple[Thing, str]] = []
 
     def full(self) -> bool:
-        return self.triples + self.register.triples >= self.limit
+        return self.triples + self.register.triples + self.identities.triples >= self.limit
 
     def spell(self, thing: Thing) -> str:
         """The report's spelling of a name: the preferred label where no seed has shown it
@@ -797,6 +881,7 @@ class Report:
             *[("prov:wasDerivedFrom", self._evidence(line, None)) for line in self.head_lines],
         ]
         self.triples += _triple_count(self.head_pairs) + 1  # and the seed's hash
+        self.identities.name(reporter, self.iri, self.head_lines[2], None)  # the byline is the creator's evidence
 
     def paragraph(self) -> None:
         self.paragraphs.append([])
@@ -831,6 +916,10 @@ class Report:
         pairs.append(("prov:wasDerivedFrom", self._evidence(quote, claim.spelling)))
         self.triples += _triple_count(pairs)
         self.kinds[claim.kind] += 1
+        for _, value in claim.pairs:
+            thing = self.register.things.get(value) if isinstance(value, str) else None
+            if thing is not None:
+                self.identities.name(thing, self.iri, quote, claim.spelling)
         self.claims.append(_statement(f"bkd:claim-{self.number:06d}-{len(self.claims) + 1:03d}", pairs))
 
     def write(self, out: Path) -> None:
@@ -927,7 +1016,9 @@ def tell_participant(report: Report, world: World, event: Event, participant: Pa
         sentence: Pairs = [("bk:convict", iri), ("bk:term", _literal(term)), ("bk:minYears", str(participant.years)),
                            ("bk:charge", _literal(participant.charge)), ("bk:event", event.thing.iri)]  # fmt: skip
         claims.append(Claim("SentenceClaim", sentence, description.spelling))
-    if report.say(template.format(**words), claims + description.claims):
+    # The sentence's hedge or attribution qualifies what its naming says of the participant too.
+    naming = [Claim(c.kind, c.pairs + attribution, c.spelling) for c in description.claims]
+    if report.say(template.format(**words), claims + naming):
         report.mentioned.add(iri)
 
 
@@ -941,6 +1032,31 @@ COUNTED = {"release": "political prisoners", "arrest": "people", "sentencing": "
 LEAD_ROLES = {"release": "ReleasingAuthority", "arrest": "ArrestingAuthority", "sentencing": "Organiser"}
 
 
+@cache
+def lexicon(path: Path) -> list[Cue]:
+    """The cue lexicon (ontology/cues.txt), read once."""
+    return read_lexicon(path, "ontology/cues.txt")
+
+
+# Why a cue of the quotation sentence does not qualify what its naming of the speaker says.
+QUOTATION_REVIEWS = {
+    "attribution": "attributes the quoted words, not the title the report gives",
+    "quoted": "the quoted words are the speaker's, not the title the report gives",
+}
+QUOTATION_REVIEW = "in the quoted words, which are the speaker's, not in the title the report gives"
+
+
+def quotation_reviews(sentence: str) -> Pairs:
+    """A reviewed-cue note for each cue of a quotation sentence, for the claims its naming of
+    the speaker makes: the cues qualify the words quoted, not the title the report gives."""
+    reviews: dict[str, None] = {}
+    for found in find_cues(sentence, lexicon(ROOT / "ontology" / "cues.txt")):
+        if ":" in found.text:  # the cue a note names is the text before its first colon
+            raise ValueError(f"the cue {found.text!r} of {sentence!r} has a colon and cannot be reviewed")
+        reviews[f"{found.text}: {QUOTATION_REVIEWS.get(found.cue.kind, QUOTATION_REVIEW)}"] = None
+    return [("bk:cueReviewed", _literal(review)) for review in reviews]
+
+
 def tell_quotation(report: Report, event: Event) -> None:
     """What one of the officials who negotiated a release said of it."""
     officials = [p.agent for p in event.participants if isinstance(p.agent, Official)]
@@ -952,7 +1068,12 @@ def tell_quotation(report: Report, event: Event) -> None:
     quotation: Pairs = [("bk:speaker", official.thing.iri), ("bk:words", _literal(words)),
                         ("bk:about", event.thing.iri)]  # fmt: skip
     report.paragraph()
-    report.say(f"“{words},” said {description.text}.", [Claim("QuotationClaim", quotation), *description.claims])
+    sentence = f"“{words},” said {description.text}."
+    # "said", and the cues of the words quoted, qualify the words, not the report's own
+    # description of who said them
+    reviews = quotation_reviews(sentence) if description.claims else []
+    naming = [Claim(c.kind, c.pairs + reviews, c.spelling) for c in description.claims]
+    report.say(sentence, [Claim("QuotationClaim", quotation), *naming])
 
 
 def tell_prisoner_count(report: Report, world: World, issued: date) -> None:
@@ -1086,8 +1207,8 @@ def tell_in_passing(report: Report, world: World, event: Event) -> None:
 
 @dataclass(frozen=True)
 class Size:
-    """What a generated project holds: things of the register, reports, claims, and the
-    asserted triples of kg/ (register and reports)."""
+    """What a generated project holds: things of the register, reports, claims, identity
+    judgements, and the asserted triples of kg/ (register, reports and judgements)."""
 
     people: int
     events: int
@@ -1096,6 +1217,7 @@ class Size:
     organisations: int = 0
     countries: int = 0
     aliases: int = 0
+    judgements: int = 0
     triples: int = 0
     claim_kinds: dict[str, int] = field(default_factory=dict)
 
@@ -1113,11 +1235,11 @@ def generate(out: Path, triples: int, seed: int = 1) -> Size:
     """Write a project folder of about `triples` asserted triples into `out`."""
     rng = random.Random(seed)
     world = World(triples, rng, seed)
-    register = Register()
+    register, identities = Register(), Identities()
     _start_project(out)
     written, number, kinds, skips = 0, 0, Counter[str](), []
-    while written + register.triples < triples:
-        report = Report(number, register, rng, triples - written)
+    while written + register.triples + identities.triples < triples:
+        report = Report(number, register, identities, rng, triples - written)
         write_report(report, world)
         report.write(out)
         written += report.triples
@@ -1126,6 +1248,7 @@ def generate(out: Path, triples: int, seed: int = 1) -> Size:
             skips.append(f"{report.stem}\t{report.furniture}\ta share button\n")
         number += 1
     register.write(out / "kg" / "entities.ttl")
+    identities.write(out / "kg" / "identities.ttl")
     (out / "kg" / "coverage-skip.txt").write_text("".join(skips), encoding="utf-8")
     return Size(
         people=register.count(("bk:Person",)),
@@ -1135,7 +1258,8 @@ def generate(out: Path, triples: int, seed: int = 1) -> Size:
         organisations=register.count(Register.SECTIONS[1][1]),
         countries=register.count(("bk:Country",)),
         aliases=register.alias_count(),
-        triples=written + register.triples,
+        judgements=identities.count(),
+        triples=written + register.triples + identities.triples,
         claim_kinds=dict(sorted(kinds.items())),
     )
 
@@ -1151,7 +1275,7 @@ def main() -> None:
     print(
         f"{arguments.out}: {size.triples} triples; {size.people} people ({size.aliases} other spellings), "
         f"{size.organisations} organisations, {size.countries} countries, {size.events} events, "
-        f"{size.documents} documents, {size.claims} claims ({kinds})"
+        f"{size.documents} documents, {size.claims} claims ({kinds}), {size.judgements} identity judgements"
     )
 
 
