@@ -118,6 +118,7 @@ class DatasetEngine(RdflibEngine):
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
         self.inference = True
+        self.gate = self.gate_for(dataset)
 
 
 def as_engine(source: Engine | Dataset) -> Engine:

@@ -37,3 +37,19 @@ def mask(text: str, *, strings: bool = False) -> str:
         return token
 
     return LEXEMES.sub(replace, text)
+
+
+_BRACKETS = re.compile(LEXEMES.pattern.replace(r"|\bWHERE\b|[{}]", r"|[{}()\[\]]"), re.IGNORECASE)
+
+
+def nesting_depth(text: str) -> int:
+    """How deep groups, brackets and parentheses nest (outside strings, IRIs and comments)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        token = match.group(0)
+        if token in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "})]":
+            depth -= 1
+    return deepest
