@@ -25,3 +25,19 @@ class BelkgError(Exception):
         if self.location:
             return f"{self.location}: {self.message}"
         return self.message
+
+
+def check_utf8(text: str, where: str | None = None) -> str:
+    """The text, if it is UTF-8: a command-line argument with bytes that are not arrives
+    with those bytes as lone surrogates, which no engine or file accepts."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        offset = len(text[: error.start].encode("utf-8", "surrogateescape"))
+        raise BelkgError(f"not UTF-8 text (byte {offset})", where) from None
+    return text
+
+
+def printable(text: str) -> str:
+    """A message with any such surrogate shown as U+FFFD, so that it can be printed."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
