@@ -55,6 +55,15 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
+def _quiet_stderr() -> None:
+    """The child reports through its pipe; what Rust prints when an allocation fails
+    ("memory allocation of N bytes failed", a backtrace) would be lines the user did not
+    ask for."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
 def _limit_memory(mebibytes: int) -> None:
     import resource
 
@@ -104,6 +113,7 @@ def within(
         os.close(read_end)
         try:
             _die_with(parent)
+            _quiet_stderr()
             if memory:
                 _limit_memory(memory)
             try:

@@ -101,7 +101,8 @@ def oxigraph_syntax_error(text: str) -> str | None:
 
 
 def _walk(root: object) -> Iterator[object]:
-    """Every node of a parse tree (rdflib's CompValue and ParseResults), without recursion."""
+    """Every node of a parse tree (rdflib's CompValue and ParseResults) in document
+    order, without recursion."""
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -110,9 +111,9 @@ def _walk(root: object) -> Iterator[object]:
         node = stack.pop()
         yield node
         if isinstance(node, CompValue):
-            stack.extend(dict.values(node))
+            stack.extend(reversed(list(dict.values(node))))
         elif isinstance(node, ParseResults | list | tuple):
-            stack.extend(node)
+            stack.extend(reversed(list(node)))
 
 
 def _update_keyword(parsed: Any) -> str | None:
