@@ -58,7 +58,10 @@ def _die_with(parent: int) -> None:
 def _quiet_stderr() -> None:
     """The child reports through its pipe; what Rust prints when an allocation fails
     ("memory allocation of N bytes failed", a backtrace) would be lines the user did not
-    ask for."""
+    ask for; so would the fault handler's report of the abort that follows."""
+    import faulthandler
+
+    faulthandler.disable()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
