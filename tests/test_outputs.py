@@ -109,7 +109,13 @@ def test_dash_is_stdout(belkg, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     "command",
-    [["query", "-e", "ASK { ?s ?p ?o }"], ["export", "--format", "nq"], ["stats"], ["validate", "--format", "json"], ["queries"]],
+    [
+        ["query", "-e", "ASK { ?s ?p ?o }"],
+        ["export", "--format", "nq"],
+        ["stats"],
+        ["validate", "--format", "json"],
+        ["queries"],
+    ],
     ids=lambda command: command[0],
 )
 def test_stdout_on_a_full_device_is_one_line(project, session_cache, built, command):
