@@ -39,5 +39,8 @@ def check_utf8(text: str, where: str | None = None) -> str:
 
 
 def printable(text: str) -> str:
-    """A message with any such surrogate shown as U+FFFD, so that it can be printed."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """A message as one printable line: any such surrogate shown as U+FFFD, line breaks
+    (from a library's or a server's words) as spaces."""
+    import re
+
+    return re.sub(r"\s*[\r\n]+\s*", " ", text.strip()).encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -10,7 +10,9 @@ answer counts as success.
 
 from __future__ import annotations
 
+import http.client
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -54,13 +56,17 @@ class _SameServerRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def _refusal(error: urllib.error.HTTPError, url: str, what: str) -> BelkgError:
+    if 300 <= error.code < 400 and "redirect" in str(error.reason):
+        return BelkgError(f"the server redirected the {what} too many times (HTTP {error.code})", url)
     try:
         body = error.read(2000).decode("utf-8", "replace")
     except OSError:
         body = ""
     detail = " ".join(body.split())[:200]
     return BelkgError(
-        f"the server refused the {what}: HTTP {error.code} {error.reason}" + (f": {detail}" if detail else ""), url
+        f"the server refused the {what}: HTTP {error.code} {' '.join(str(error.reason).split())}"
+        + (f": {detail}" if detail else ""),
+        url,
     )
 
 
@@ -94,8 +100,9 @@ def _exchange(
         raise BelkgError(f"the server did not answer within {timeout:g} s", url) from None
     except OSError as error:
         raise BelkgError(f"cannot reach the server: {error}", url) from None
-    except ValueError as error:  # a malformed status line, header or chunk
-        raise BelkgError(f"the server sent a malformed HTTP answer: {error}", url) from None
+    except (ValueError, http.client.HTTPException) as error:  # a malformed status line, header or chunk
+        detail = " ".join(str(error).split())[:200] or type(error).__name__
+        raise BelkgError(f"the server sent a malformed HTTP answer: {detail}", url) from None
 
 
 def _too_big(max_bytes: int, url: str) -> BelkgError:
@@ -104,17 +111,21 @@ def _too_big(max_bytes: int, url: str) -> BelkgError:
     )
 
 
-def _request(request: urllib.request.Request, url: str, what: str, timeout: float, max_bytes: int) -> tuple[str, bytes]:
-    """The answer's content type and body, within `timeout` seconds in all: the exchange
-    runs in a child process that is stopped when the time is up (a socket timeout alone
-    lets a server that sends a byte now and then hold on for ever)."""
-    return within(
-        lambda: _exchange(request, url, what, timeout, max_bytes),
-        timeout,
-        None,
-        url,
-        timeout_error=lambda: BelkgError(f"the server did not finish answering within {timeout:g} s", url),
-    )
+def _request(
+    request: urllib.request.Request, url: str, what: str, timeout: float, max_bytes: int, left: float | None = None
+) -> tuple[str, bytes]:
+    """The answer's content type and body, within `timeout` seconds in all (or the
+    `left` of them): the exchange runs in a child process that is stopped when the time
+    is up (a socket timeout alone lets a server that sends a byte now and then hold on
+    for ever)."""
+    seconds = timeout if left is None else left
+
+    def late() -> BelkgError:
+        return BelkgError(f"the server did not finish answering within {timeout:g} s", url)
+
+    if seconds <= 0:
+        raise late()
+    return within(lambda: _exchange(request, url, what, seconds, max_bytes), seconds, None, url, timeout_error=late)
 
 
 def _check_url(url: str) -> None:
@@ -202,11 +213,14 @@ class EndpointEngine:
     name = "endpoint"
 
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_RESPONSE_MIB << 20) -> None:
+        """`timeout` bounds all the engine's requests together, from the first: a
+        command's query and its label lookup share it."""
         _check_url(url)
         self.url = url
         self.timeout = timeout or DEFAULT_TIMEOUT
         self.max_bytes = max_bytes
         self.gate = Gate(remote=True)
+        self._deadline: float | None = None
 
     def run(self, text: str, where: str | None = None) -> QueryResult:
         self.gate.check(text, where)
@@ -217,7 +231,10 @@ class EndpointEngine:
             method="POST",
             headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": RESULT_TYPES},
         )
-        content_type, data = _request(request, self.url, "query", self.timeout, self.max_bytes)
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self.timeout
+        left = self._deadline - time.monotonic()
+        content_type, data = _request(request, self.url, "query", self.timeout, self.max_bytes, left)
         return parse_answer(content_type, data, self.url)
 
 
