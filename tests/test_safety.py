@@ -113,6 +113,8 @@ SERVICES = [
     "SELECT * WHERE { SERVICE#comment\n<http://127.0.0.1:1/> { ?s ?p ?o } }",
     "SELECT * WHERE {SERVICE<http://127.0.0.1:1/>{?s ?p ?o}}",
     "SELECT * WHERE { sErViCe <http://127.0.0.1:1/> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\U00000053ervice <http://127.0.0.1:1/> { ?s ?p ?o } }",
 ]
 
 
@@ -172,6 +174,39 @@ def test_from_a_graph_not_in_the_build_is_refused(query, iri):
 )
 def test_look_alikes_are_not_refused(query):
     check_query(query, GRAPHS)
+
+
+def test_escapes_are_read_once_and_alike_by_the_gate_and_the_engines(engines, listener):
+    """rdflib writes out \\u escapes before it parses, Oxigraph only inside strings: a
+    text that hid SERVICE from one of them in a string or comment must not reach the other."""
+    port, received = listener
+    hidden = (
+        "SELECT * WHERE { ?s ?p ?o # \\u000A FILTER (?o = \\u0022\\u0022\\u0022\n"
+        f"SERVICE <http://127.0.0.1:{port}/> {{ ?a ?b ?c }}\n"
+        "# \\u0022\\u0022\\u0022) } LIMIT 1"
+    )
+    for engine in engines.values():
+        assert engine.run(hidden).rows == []
+    threading.Event().wait(0.5)
+    assert received == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('ASK { ?s ?p "\\uD800" }', "invalid SPARQL: \\uD800 is not the escape of a character"),
+        ('ASK { ?s ?p "\\U00110000" }', "invalid SPARQL: \\U00110000 is not the escape of a character"),
+        (
+            'ASK { ?s ?p "\\u005Cu0041" }',
+            "invalid SPARQL: a \\u escape writes another escape; write the character itself",
+        ),
+    ],
+    ids=["surrogate", "beyond-unicode", "escape-of-an-escape"],
+)
+def test_escapes_that_write_no_character_or_another_escape(text, message):
+    with pytest.raises(BelkgError) as caught:
+        check_query(text, GRAPHS)
+    assert caught.value.message == message
 
 
 def test_the_gate_reports_oxigraphs_syntax_errors():

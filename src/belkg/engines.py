@@ -91,7 +91,7 @@ class OxigraphEngine:
             options["default_graph"] = self.graphs
             options["named_graphs"] = self.graphs
         try:
-            result = self.store.query(text, **options)
+            result = self.store.query(checked.text, **options)
         except SyntaxError as error:
             raise _syntax_error(error, where) from None
         if isinstance(result, ox.QueryBoolean):
@@ -174,9 +174,9 @@ class RdflibEngine:
         raise BelkgError(f"unsupported term in result: {term!r}")
 
     def run(self, text: str, where: str | None = None) -> QueryResult:
-        self.gate.check(text, where)
+        checked = self.gate.check(text, where)
         try:
-            result = self.dataset.query(text)
+            result = self.dataset.query(checked.text)
         except Exception as error:  # pyparsing and rdflib raise many types for bad SPARQL
             raise _syntax_error(error, where) from None
         if result.type == "ASK":

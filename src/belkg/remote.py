@@ -223,8 +223,8 @@ class EndpointEngine:
         self._deadline: float | None = None
 
     def run(self, text: str, where: str | None = None) -> QueryResult:
-        self.gate.check(text, where)
-        body = urllib.parse.urlencode({"query": text}).encode("utf-8")
+        checked = self.gate.check(text, where)
+        body = urllib.parse.urlencode({"query": checked.text}).encode("utf-8")
         request = urllib.request.Request(
             self.url,
             data=body,

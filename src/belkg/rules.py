@@ -39,12 +39,12 @@ def derive_edges(store: Any, rule_files: list[Path], shown: dict[Path, str] | No
     for path in rule_files:
         name = (shown or {}).get(path, str(path))
         text = read_text(path, name)
-        analysis = gate.analysis(text, name)
+        analysis = gate.analysis(gate.canonical(text, name), name)
         if analysis.syntax_error:
             raise _rule_error(SyntaxError(analysis.syntax_error), name)
-        gate.check(text, name)
+        checked = gate.check(text, name)
         try:
-            result = store.query(text, use_default_graph_as_union=True)
+            result = store.query(checked.text, use_default_graph_as_union=True)
         except SyntaxError as error:
             raise _rule_error(error, name) from None
         if not isinstance(result, pyoxigraph.QueryTriples):

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from belkg.errors import BelkgError
-from belkg.sparql_text import nesting_depth
+from belkg.sparql_text import ESCAPE, expand_escapes, nesting_depth
 
 MAX_QUERY_BYTES = 1 << 20
 MAX_NESTING = 100
@@ -67,9 +67,12 @@ class Analysis:
 
 @dataclass(frozen=True)
 class Checked:
-    """A query the gate passed, and the dataset it names: None for the engine's own
-    default graph and named graphs, else exactly the FROM and FROM NAMED graphs."""
+    """A query the gate passed: the text an engine must run (its codepoint escapes
+    written out, so that every engine reads what the gate read), and the dataset it
+    names: None for the engine's own default graph and named graphs, else exactly the
+    FROM and FROM NAMED graphs."""
 
+    text: str
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
 
@@ -236,7 +239,23 @@ class Gate:
         self.cache = AnalysisCache(cache_dir)
         self._seen: dict[str, Analysis] = {}
 
+    def canonical(self, text: str, where: str | None = None) -> str:
+        """The text as the gate reads it: rdflib's parser writes out codepoint escapes
+        (\\u0053ERVICE is SERVICE) before it parses, Oxigraph only inside strings and
+        IRIs; so the escapes are written out here, once, and engines get the result.
+        An escape that writes another escape is refused: it would read differently."""
+        if "\\" not in text:
+            return text
+        try:
+            expanded = expand_escapes(text)
+        except ValueError as error:
+            raise BelkgError(f"invalid SPARQL: {error}", where) from None
+        if expanded != text and ESCAPE.search(expanded):
+            raise BelkgError("invalid SPARQL: a \\u escape writes another escape; write the character itself", where)
+        return expanded
+
     def analysis(self, text: str, where: str | None = None) -> Analysis:
+        """What the parser finds in a text (canonical already: see `canonical`)."""
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > MAX_QUERY_BYTES:
             raise BelkgError(
@@ -266,6 +285,7 @@ class Gate:
 
     def check(self, text: str, where: str | None = None) -> Checked:
         """Pass a query, or raise a BelkgError saying why it is refused."""
+        text = self.canonical(text, where)
         found = self.analysis(text, where)
         if found.update:
             raise BelkgError(f"{found.update} is refused: belkg queries are read-only", where)
@@ -276,13 +296,13 @@ class Gate:
                 "SERVICE is refused: it would query another server; use --allow-network to allow it", where
             )
         if self.remote or not found.dataset_clause:
-            return Checked()
+            return Checked(text)
         for iri in found.default_graphs + found.named_graphs:
             if iri not in self.graphs:
                 raise BelkgError(
                     f"FROM <{iri}> is refused: the build has no such graph, and belkg does not fetch graphs", where
                 )
-        return Checked(found.default_graphs, found.named_graphs)
+        return Checked(text, found.default_graphs, found.named_graphs)
 
 
 def check_query(text: str, local_graphs: set[str], *, allow_network: bool = False, where: str | None = None) -> None:

@@ -53,3 +53,21 @@ def nesting_depth(text: str) -> int:
         elif token in "})]":
             depth -= 1
     return deepest
+
+
+# SPARQL's codepoint escapes, read as rdflib's parser reads them: before any other
+# parsing, anywhere in the text (SPARQL 1.1 § 19.2).
+ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
+
+
+def expand_escapes(text: str) -> str:
+    """The text with every \\uXXXX and \\UXXXXXXXX written out as its character; an
+    escape of no character (a surrogate, beyond U+10FFFF) raises ValueError."""
+
+    def expand(match: re.Match[str]) -> str:
+        code = int(match.group(1), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise ValueError(f"{match.group(0)} is not the escape of a character")
+        return chr(code)
+
+    return ESCAPE.sub(expand, text)
