@@ -203,10 +203,16 @@ def test_escapes_are_read_once_and_alike_by_the_gate_and_the_engines(engines, li
     ],
     ids=["surrogate", "beyond-unicode", "escape-of-an-escape"],
 )
-def test_escapes_that_write_no_character_or_another_escape(text, message):
+def test_texts_the_parsers_would_read_differently(text, message):
     with pytest.raises(BelkgError) as caught:
         check_query(text, GRAPHS)
     assert caught.value.message == message
+
+
+def test_windows_line_ends_are_read(engines):
+    text = "ASK {\r\n  ?s ?p ?o # a comment\r\n}\r\n"
+    for engine in engines.values():
+        assert engine.run(text).boolean is True
 
 
 def test_the_gate_reports_oxigraphs_syntax_errors():

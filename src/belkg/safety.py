@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -243,15 +244,26 @@ class Gate:
         """The text as the gate reads it: rdflib's parser writes out codepoint escapes
         (\\u0053ERVICE is SERVICE) before it parses, Oxigraph only inside strings and
         IRIs; so the escapes are written out here, once, and engines get the result.
-        An escape that writes another escape is refused: it would read differently."""
-        if "\\" not in text:
-            return text
-        try:
-            expanded = expand_escapes(text)
-        except ValueError as error:
-            raise BelkgError(f"invalid SPARQL: {error}", where) from None
-        if expanded != text and ESCAPE.search(expanded):
-            raise BelkgError("invalid SPARQL: a \\u escape writes another escape; write the character itself", where)
+        An escape that writes another escape is refused: it would read differently; so
+        is a carriage return that ends no line (Oxigraph ends a comment there, rdflib
+        does not)."""
+        expanded = text
+        if "\\" in text:
+            try:
+                expanded = expand_escapes(text)
+            except ValueError as error:
+                raise BelkgError(f"invalid SPARQL: {error}", where) from None
+            if expanded != text and ESCAPE.search(expanded):
+                raise BelkgError(
+                    "invalid SPARQL: a \\u escape writes another escape; write the character itself", where
+                )
+        lone_return = re.search(r"\r(?!\n)", expanded) if "\r" in expanded else None
+        if lone_return is not None:
+            line = expanded.count("\n", 0, lone_return.start()) + 1
+            raise BelkgError(
+                f"invalid SPARQL: a carriage return without a line feed (line {line}); end lines with \\n or \\r\\n",
+                where,
+            )
         return expanded
 
     def analysis(self, text: str, where: str | None = None) -> Analysis:
