@@ -35,11 +35,14 @@ def open_engine(
 ) -> Engine:
     """An engine over a build, its queries passed by a gate that allows the network only
     if asked (and keeps its verdicts in checks_cache, if given)."""
-    options = {"inference": inference, "allow_network": allow_network, "checks_cache": checks_cache}
     if name == "oxigraph":
-        return OxigraphEngine(entry.store_dir, **options)  # type: ignore[arg-type]
+        return OxigraphEngine(
+            entry.store_dir, inference=inference, allow_network=allow_network, checks_cache=checks_cache
+        )
     if name == "rdflib":
-        return RdflibEngine(entry.dataset_file, **options)  # type: ignore[arg-type]
+        return RdflibEngine(
+            entry.dataset_file, inference=inference, allow_network=allow_network, checks_cache=checks_cache
+        )
     raise BelkgError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
