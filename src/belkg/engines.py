@@ -174,9 +174,14 @@ class RdflibEngine:
         raise BelkgError(f"unsupported term in result: {term!r}")
 
     def run(self, text: str, where: str | None = None) -> QueryResult:
+        from rdflib.plugins.sparql.algebra import translateQuery
+
+        from belkg.safety import parse_canonical
+
         checked = self.gate.check(text, where)
         try:
-            result = self.dataset.query(checked.text)
+            # The parse the gate read: given as text, rdflib would write out escapes again.
+            result = self.dataset.query(translateQuery(parse_canonical(checked.text)))
         except Exception as error:  # pyparsing and rdflib raise many types for bad SPARQL
             raise _syntax_error(error, where) from None
         if result.type == "ASK":

@@ -34,11 +34,11 @@ from pathlib import Path
 from typing import Any
 
 from belkg.errors import BelkgError
-from belkg.sparql_text import ESCAPE, expand_escapes, nesting_depth
+from belkg.sparql_text import expand_escapes, nesting_depth
 
 MAX_QUERY_BYTES = 1 << 20
 MAX_NESTING = 100
-_ANALYSIS_FORMAT = 1
+_ANALYSIS_FORMAT = 2
 
 _UPDATE_KEYWORDS = {
     "Load": "LOAD",
@@ -134,19 +134,27 @@ def _update_keyword(parsed: Any) -> str | None:
     return None  # an empty text is an update of no operations
 
 
+def parse_canonical(text: str) -> Any:
+    """rdflib's parse tree of a text whose escapes are written out already (rdflib's
+    parseQuery would write them out once more)."""
+    from rdflib.plugins.sparql.parser import Query
+
+    return Query.parse_string(text, parse_all=True)
+
+
 def analyse(text: str) -> Analysis:
-    """Parse a query and report what the gate decides on. Only rdflib's parser is used:
-    nothing is evaluated."""
+    """Parse a query (its escapes written out: `Gate.canonical`) and report what the gate
+    decides on. Only rdflib's parser is used: nothing is evaluated."""
     from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parser import UpdateUnit
     from rdflib.plugins.sparql.parserutils import CompValue
 
     try:
-        parsed = parseQuery(text)
+        parsed = parse_canonical(text)
     except ParseException as error:
         try:
-            keyword = _update_keyword(parseUpdate(text))
+            keyword = _update_keyword(UpdateUnit.parse_string(text, parse_all=True)[0])
         except ParseException:
             keyword = None
         if keyword is not None:
@@ -244,20 +252,15 @@ class Gate:
     def canonical(self, text: str, where: str | None = None) -> str:
         """The text as the gate reads it: rdflib's parser writes out codepoint escapes
         (\\u0053ERVICE is SERVICE) before it parses, Oxigraph only inside strings and
-        IRIs; so the escapes are written out here, once, and engines get the result.
-        An escape that writes another escape is refused: it would read differently; so
-        is a carriage return that ends no line (Oxigraph ends a comment there, rdflib
-        does not)."""
+        IRIs; so the escapes are written out here, once, and engines get the result
+        (which the gate then parses as it is: see `analyse`). A carriage return that ends
+        no line is refused: Oxigraph ends a comment there, rdflib does not."""
         expanded = text
         if "\\" in text:
             try:
                 expanded = expand_escapes(text)
             except ValueError as error:
                 raise BelkgError(f"invalid SPARQL: {error}", where) from None
-            if expanded != text and ESCAPE.search(expanded):
-                raise BelkgError(
-                    "invalid SPARQL: a \\u escape writes another escape; write the character itself", where
-                )
         lone_return = re.search(r"\r(?!\n)", expanded) if "\r" in expanded else None
         if lone_return is not None:
             line = expanded.count("\n", 0, lone_return.start()) + 1

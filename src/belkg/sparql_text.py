@@ -61,13 +61,17 @@ ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
 
 
 def expand_escapes(text: str) -> str:
-    """The text with every \\uXXXX and \\UXXXXXXXX written out as its character; an
-    escape of no character (a surrogate, beyond U+10FFFF) raises ValueError."""
+    """The text with every \\uXXXX and \\UXXXXXXXX written out as its character, in
+    one pass. An escape of no character (a surrogate, beyond U+10FFFF) raises ValueError,
+    and so does an escaped backslash: it could make a new escape of what follows, which
+    engines would read differently."""
 
     def expand(match: re.Match[str]) -> str:
         code = int(match.group(1), 16)
         if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
             raise ValueError(f"{match.group(0)} is not the escape of a character")
+        if code == 0x5C:
+            raise ValueError(f"{match.group(0)} writes a backslash; write \\\\ instead")
         return chr(code)
 
     return ESCAPE.sub(expand, text)
