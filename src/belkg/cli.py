@@ -163,7 +163,9 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
         raise click.BadParameter(error.message.removeprefix("--timeout ")) from None
 
 
-def timeout_option(function: F) -> F:
+def timeout_option(
+    what: str = "Stop after this many seconds, all the command's queries included (0: no limit).",
+) -> Callable[[F], F]:
     from belkg.limits import DEFAULT_TIMEOUT
 
     return click.option(
@@ -173,8 +175,8 @@ def timeout_option(function: F) -> F:
         show_default=True,
         callback=_seconds,
         metavar="SECONDS",
-        help="Stop after this many seconds, all the command's queries included (0: no limit).",
-    )(function)
+        help=what,
+    )
 
 
 def limit_options(function: F) -> F:
@@ -189,7 +191,7 @@ def limit_options(function: F) -> F:
         metavar="MIB",
         help="The memory (address space, MiB) the queries may use (0: no limit).",
     )(function)
-    return timeout_option(function)
+    return timeout_option()(function)
 
 
 def max_response_option(function: F) -> F:
@@ -207,7 +209,12 @@ def max_response_option(function: F) -> F:
 
 def output_option(function: F) -> F:
     return click.option(
-        "-o", "--output", metavar="FILE", default=None, help="Write to this file (atomically) instead of stdout."
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="Write to this regular file, replaced atomically (through a link: the file it points to), "
+        "instead of stdout (also -).",
     )(function)
 
 
@@ -398,7 +405,7 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
 )
 @click.option("--replace", is_flag=True, help="Replace each graph (HTTP PUT) instead of adding to it (POST).")
 @click.option("--graphs", type=click.Choice(["all", "asserted", "inferred"]), default="all", show_default=True)
-@timeout_option
+@timeout_option("Seconds each request may take in all, from connecting to the last byte of the answer.")
 @max_response_option
 @pass_state
 def push_command(state: State, endpoint: str, replace: bool, graphs: str, timeout: float, max_response: int) -> None:
