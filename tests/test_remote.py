@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -139,23 +140,51 @@ def test_endless_redirects_stop(belkg, server):
 # --- push reports only what the server took -----------------------------------------------------
 
 
-def _push(belkg: Callable[..., Any], url: str, *extra: str) -> Any:
-    return belkg("push", "--endpoint", url, "--graphs", "inferred", *extra)
+@pytest.fixture(scope="module")
+def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A tiny project and its build: push reads the whole dataset, so keep it small."""
+    import shutil
+
+    from belkg.build import build
+    from belkg.project import Project
+
+    from conftest import GOOD_CLAIM, ROOT, TINY_ENTITIES, TINY_SEED, TINY_SEED_NAME, tiny_document
+
+    base = tmp_path_factory.mktemp("push")
+    root = base / "project"
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    (root / "kg").mkdir()
+    (root / "seeds").mkdir()
+    (root / "seeds" / f"{TINY_SEED_NAME}.txt").write_text(TINY_SEED, encoding="utf-8")
+    (root / "kg" / "entities.ttl").write_text(TINY_ENTITIES, encoding="utf-8")
+    (root / "kg" / f"{TINY_SEED_NAME}.ttl").write_text(tiny_document(GOOD_CLAIM), encoding="utf-8")
+    build(Project(root), base / "cache")
+    return root, base / "cache"
 
 
-def test_push_succeeds_on_2xx_answers(belkg, server, built):
+def _push(tiny_build: tuple[Path, Path], url: str, *extra: str) -> Any:
+    from click.testing import CliRunner
+
+    from belkg.cli import cli
+
+    root, cache = tiny_build
+    args = ["--project", str(root), "--cache-dir", str(cache), "-q", "push", "--endpoint", url, "--graphs", "inferred"]
+    return CliRunner().invoke(cli, [*args, *extra], catch_exceptions=False)
+
+
+def test_push_succeeds_on_2xx_answers(tiny_build, server):
     server.routes["/store"] = answer(b"", "text/plain", 204)
-    result = _push(belkg, server.url("/store"), "--replace")
+    result = _push(tiny_build, server.url("/store"), "--replace")
     assert result.exit_code == 0, result.output
     puts = [request for request in server.requests if request[0] == "PUT"]
     assert len(puts) == 3  # grounding, edges, inferred
     assert result.stderr.splitlines()[-1].startswith("pushed 3 graphs, ")
 
 
-def test_push_to_a_redirect_to_another_server_fails(belkg, server, other):
+def test_push_to_a_redirect_to_another_server_fails(tiny_build, server, other):
     other.routes["/store"] = answer(b"ok", "text/plain")
     server.routes["/store"] = redirect(other.url("/store"), 303)
-    result = _push(belkg, server.url("/store"))
+    result = _push(tiny_build, server.url("/store"))
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1
     assert "the server redirected (HTTP 303) to another server" in result.stderr
@@ -163,10 +192,10 @@ def test_push_to_a_redirect_to_another_server_fails(belkg, server, other):
     assert other.requests == []
 
 
-def test_push_through_a_redirect_within_the_server_uploads(belkg, server):
+def test_push_through_a_redirect_within_the_server_uploads(tiny_build, server):
     server.routes["/store"] = redirect("/data", 301)
     server.routes["/data"] = answer(b"", "text/plain", 201)
-    result = _push(belkg, server.url("/store"))
+    result = _push(tiny_build, server.url("/store"))
     assert result.exit_code == 0, result.output
     uploads = [request for request in server.requests if request[1].startswith("/data")]
     assert [method for method, _, _ in uploads] == ["POST"] * 3
@@ -174,9 +203,9 @@ def test_push_through_a_redirect_within_the_server_uploads(belkg, server):
 
 
 @pytest.mark.parametrize("status", [500, 404, 304, 100])
-def test_push_fails_on_anything_but_2xx(belkg, server, status):
+def test_push_fails_on_anything_but_2xx(tiny_build, server, status):
     server.routes["/store"] = answer(b"no", "text/plain", status) if status >= 200 else _informational_only
-    result = _push(belkg, server.url("/store"), "--timeout", "5")
+    result = _push(tiny_build, server.url("/store"), "--timeout", "5")
     assert result.exit_code == 2, result.output
     assert len(result.stderr.splitlines()) == 1
     assert "pushed" not in result.stderr
@@ -241,10 +270,10 @@ def test_a_server_that_trickles_is_stopped_at_the_timeout(belkg, server, behavio
     assert result.stderr.splitlines() == [f"Error: {server.url()}: the server did not finish answering within 2 s"]
 
 
-def test_a_push_to_a_server_that_trickles_is_stopped(belkg, server):
+def test_a_push_to_a_server_that_trickles_is_stopped(tiny_build, server):
     server.routes["/store"] = _drip
     started = time.monotonic()
-    result = _push(belkg, server.url("/store"), "--timeout", "1")
+    result = _push(tiny_build, server.url("/store"), "--timeout", "1")
     assert time.monotonic() - started < 10
     assert result.stderr.splitlines() == [
         f"Error: {server.url('/store')}: the server did not finish answering within 1 s"
