@@ -73,9 +73,9 @@ class OxigraphEngine:
         import pyoxigraph
 
         self._ox = pyoxigraph
-        self.store = pyoxigraph.Store.read_only(str(store_dir))
+        self._store = pyoxigraph.Store.read_only(str(store_dir))
         self.inference = inference
-        self.graphs = [graph for graph in self.store.named_graphs() if inference or graph.value not in DERIVED_GRAPHS]
+        self.graphs = [graph for graph in self._store.named_graphs() if inference or graph.value not in DERIVED_GRAPHS]
         self.gate = Gate((graph.value for graph in self.graphs), allow_network=allow_network, cache_dir=checks_cache)
 
     def run(self, text: str, where: str | None = None) -> QueryResult:
@@ -91,7 +91,7 @@ class OxigraphEngine:
             options["default_graph"] = self.graphs
             options["named_graphs"] = self.graphs
         try:
-            result = self.store.query(checked.text, **options)
+            result = self._store.query(checked.text, **options)
         except SyntaxError as error:
             raise _syntax_error(error, where) from None
         if isinstance(result, ox.QueryBoolean):
@@ -145,15 +145,15 @@ class RdflibEngine:
         with as_written():
             full.parse(nquads, format="nquads")
         if inference:
-            self.dataset = full
+            self._dataset = full
         else:
-            self.dataset = Dataset(default_union=True)
+            self._dataset = Dataset(default_union=True)
             for graph in full.graphs():
                 if str(graph.identifier) not in DERIVED_GRAPHS:
-                    target = self.dataset.graph(graph.identifier)
+                    target = self._dataset.graph(graph.identifier)
                     for triple in graph:
                         target.add(triple)
-        self.gate = self.gate_for(self.dataset, allow_network=allow_network, checks_cache=checks_cache)
+        self.gate = self.gate_for(self._dataset, allow_network=allow_network, checks_cache=checks_cache)
 
     @staticmethod
     def gate_for(dataset: Any, *, allow_network: bool = False, checks_cache: Path | None = None) -> Gate:
@@ -181,7 +181,7 @@ class RdflibEngine:
         checked = self.gate.check(text, where)
         try:
             # The parse the gate read: given as text, rdflib would write out escapes again.
-            result = self.dataset.query(translateQuery(parse_canonical(checked.text)))
+            result = self._dataset.query(translateQuery(parse_canonical(checked.text)))
         except Exception as error:  # pyparsing and rdflib raise many types for bad SPARQL
             raise _syntax_error(error, where) from None
         if result.type == "ASK":
