@@ -712,9 +712,9 @@ QUERY_CASES = [
         "Error: -e: invalid SPARQL: error at 1:23: expected one of BIND, [_]",
         id="invalid-sparql-inline",
     ),
-    pytest.param(
+    pytest.param(  # one gate, one account of the error, whatever the engine
         ["query", "-e", "SELECT ?x WHERE { ?x }", "--engine", "rdflib"],
-        "Error: -e: invalid SPARQL: Expected SelectQuery, found '?' (at char 18), (line:1, col:19)",
+        "Error: -e: invalid SPARQL: error at 1:23: expected one of BIND, [_]",
         id="invalid-sparql-inline-rdflib",
     ),
     pytest.param(
@@ -1162,3 +1162,160 @@ def test_non_latin_sentences_are_split(non_latin, tmp_path):
     assert_ok(result)
     (seed,) = json.loads(result.stdout)
     assert (seed["sentences"], seed["cited"]) == (2, 2)
+
+
+# --- more bad input: the cache folder, huge literals, shapes that are not SHACL, names --------
+
+
+def test_cache_folder_that_cannot_be_written(tiny_project, tmp_path):
+    cache, reason = unwritable(tmp_path, "cache")
+    project = tiny_project()
+    for command in (["validate"], ["query", "-e", ASK_PERSON]):
+        assert_error(
+            belkg(project.root, cache, *command), f"Error: {cache}: cannot use as the build cache folder: {reason}"
+        )
+
+
+def test_full_cache_folder(tmp_path):
+    """A file-size limit stands in for a full disk: every write fails as it would (EFBIG
+    here, ENOSPC there), and the build cleans up after itself."""
+    import resource
+    import signal
+
+    root = make_tiny(tmp_path / "project")
+    cache = tmp_path / "cache"
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+
+    command = [sys.executable, "-c", _RUN_CLI, "--project", str(root), "--cache-dir", str(cache), "-q", "validate"]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, preexec_fn=small_files)
+    assert process.returncode == 2, process.stderr
+    assert process.stderr.splitlines() == [f"Error: {cache}: cannot use as the build cache folder: File too large"]
+    assert list(cache.iterdir()) == [], "a staging folder was left behind"
+
+
+def test_a_literal_too_large_for_the_store(tiny_project, tmp_path):
+    huge = "x" * (17 << 20)
+    document = tiny_document(GOOD_CLAIM) + f'bkd:doc-900 <http://example.org/note> "{huge}" .\n'
+    project = tiny_project(document=document)
+    assert_error(
+        belkg(project.root, tmp_path / "cache", "validate"),
+        f"Error: {DOC}:20:40: a literal of 17.0 MiB; the query store holds literals of up to 16 MiB",
+    )
+
+
+_SHAPE = "bk:XShape a sh:NodeShape ; sh:targetClass bk:Person ; "
+NOT_SHACL = [
+    pytest.param(
+        _SHAPE + 'sh:property [ sh:path "name" ; sh:minCount 1 ] .',
+        "Values of a property path cannot be a Literal.",
+        id="path-is-a-literal",
+    ),
+    pytest.param(
+        _SHAPE + 'sh:property [ sh:path skos:prefLabel ; sh:pattern "(" ] .',
+        "missing ), unterminated subpattern at position 0",
+        id="pattern-not-a-regex",
+    ),
+    pytest.param(
+        _SHAPE + "sh:property [ sh:minCount 1 ] .",
+        "a blank node exists but is not a well-formed SHACL PropertyShape. Ensure it has the correct type "
+        "(sh:PropertyShape) and all required properties.",
+        id="property-without-path",
+    ),
+]
+
+
+@pytest.mark.parametrize(("shape", "message"), NOT_SHACL)
+@pytest.mark.parametrize("validator", ["fast", "pyshacl"])
+def test_shapes_that_are_turtle_but_not_shacl(tiny_project, tmp_path, shape, message, validator):
+    project = tiny_project()
+    write(project.root, "ontology/shapes.ttl", SHAPES_TEXT + "\n" + shape + "\n")
+    assert_error(
+        belkg(project.root, tmp_path / "cache", "validate", "--validator", validator),
+        f"Error: ontology/shapes.ttl: the shapes are not valid SHACL: {message}",
+    )
+
+
+def test_a_count_that_is_not_a_number_in_the_shapes(tiny_project, tmp_path):
+    project = tiny_project()
+    write(
+        project.root,
+        "ontology/shapes.ttl",
+        SHAPES_TEXT + "\n" + _SHAPE + 'sh:property [ sh:path skos:prefLabel ; sh:minCount "one" ] .\n',
+    )
+    for validator, message in (
+        ("fast", "invalid literal for int() with base 10: rdflib.term.Literal('one')"),
+        ("pyshacl", "MinCountConstraintComponent sh:minCount must be a literal with datatype xsd:integer."),
+    ):
+        assert_error(
+            belkg(project.root, tmp_path / "cache", "validate", "--validator", validator),
+            f"Error: ontology/shapes.ttl: the shapes are not valid SHACL: {message}",
+        )
+
+
+def test_a_document_file_name_that_makes_no_iri(tiny_project, tmp_path):
+    project = tiny_project()
+    (project.kg_dir / f"{TINY_SEED_NAME}.ttl").rename(project.kg_dir / "9 00_tiny.ttl")
+    (project.seeds_dir / f"{TINY_SEED_NAME}.txt").rename(project.seeds_dir / "9 00_tiny.txt")
+    assert_error(
+        belkg(project.root, tmp_path / "cache", "validate"),
+        "Error: kg/9 00_tiny.ttl: the file name before its first '_' ('9 00') names the document "
+        "<https://w3id.org/belkg/id/doc-9 00>, which is not a valid IRI: use letters, digits and '-' there",
+    )
+
+
+# click hands bytes that are not UTF-8 on as lone surrogates (surrogateescape): "\udcff" is 0xFF.
+NOT_UTF8_CASES = [
+    pytest.param(["query", "-e", 'ASK { ?s ?p "caf\udce9" }'], "Error: -e: not UTF-8 text (byte 16)", id="inline"),
+    pytest.param(
+        ["query", "documents", "-p", "document", "bkd:doc-\udcff"],
+        "Error: -p document: not UTF-8 text (byte 8)",
+        id="param",
+    ),
+    pytest.param(["entity", "Alice \udcff"], "Error: entity: not UTF-8 text (byte 6)", id="entity"),
+    pytest.param(
+        ["query", "negotiators\udcff"],
+        "Error: no saved query named 'negotiators\\udcff'; did you mean negotiators?",
+        id="query-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), NOT_UTF8_CASES)
+def test_arguments_that_are_not_utf8(tiny, args, expected):
+    assert_error(tiny.run(*args), expected)
+
+
+def test_arguments_that_are_not_utf8_in_a_real_process(tiny):
+    command = [sys.executable, "-c", _RUN_CLI, "--project", str(tiny.root), "--cache-dir", str(tiny.cache), "-q"]
+    for args, expected in (
+        ([b"query", b"-e", b'ASK { ?s ?p "caf\xe9" }'], "Error: -e: not UTF-8 text (byte 16)"),
+        ([b"query", b"documents", b"-p", b"document", b"bkd:\xff"], "Error: -p document: not UTF-8 text (byte 4)"),
+    ):
+        process = subprocess.run(
+            [*(part.encode() for part in command), *args], capture_output=True, timeout=120, check=False
+        )
+        assert process.returncode == 2, process.stderr
+        assert process.stderr.decode().splitlines() == [expected]
+
+
+def test_the_same_claim_in_two_documents_is_a_finding(tiny_project, tmp_path):
+    project = tiny_project()
+    second_seed = "Alice Example was freed again.\n"
+    write(project.root, "seeds/901_again.txt", second_seed)
+    second = (
+        tiny_document(GOOD_CLAIM, sha256=hashlib.sha256(second_seed.encode()).hexdigest())
+        .replace("bkd:doc-900", "bkd:doc-901")
+        .replace(f'"{TINY_SEED_NAME}.txt"', '"901_again.txt"')
+    )
+    write(project.root, "kg/901_again.ttl", second)
+    assert_findings(
+        belkg(project.root, tmp_path / "cache", "validate"),
+        [
+            "kg/901_again.ttl:16: bkd:claim-900-001 (“Alice Example was freed”): [duplicate-claim] "
+            f"bkd:claim-900-001 is already a claim of {DOC}; a claim IRI belongs to one document. "
+            "Fix: give this document's claim its own IRI (numbered for this document)"
+        ],
+    )

@@ -107,3 +107,72 @@ def test_same_size_corruption_is_caught_by_a_build(tiny_project, tmp_path):
     dataset_file.write_bytes(bytes(data))
     assert current_entry(project, tmp_path / "cache").folder == first.entry.folder  # the quick check
     assert not build(project, tmp_path / "cache").from_cache  # the thorough one
+
+
+def _store_file(entry_folder):
+    from belkg.cache import STORE_DIR
+
+    return max((entry_folder / STORE_DIR).glob("*.sst"), key=lambda path: path.stat().st_size)
+
+
+def test_a_swapped_in_store_is_not_served(tiny_project, tmp_path):
+    """Another build's store put in place of this entry's: the quick check of the query
+    path (file names and sizes) and a build's check (SHA-256) both refuse it."""
+    from belkg.cache import STORE_DIR, open_entry
+
+    project = tiny_project()
+    first = build(project, tmp_path / "cache")
+    other = build(tiny_project(entities=_more_entities()), tmp_path / "other")
+    store = first.entry.folder / STORE_DIR
+    import shutil
+
+    shutil.rmtree(store)
+    shutil.copytree(other.entry.folder / STORE_DIR, store)
+    assert open_entry(tmp_path / "cache", first.key, thorough=False) is None
+    again = build(project, tmp_path / "cache")
+    assert not again.from_cache
+
+
+def test_a_same_size_edit_of_the_store_is_caught_by_a_build(tiny_project, tmp_path):
+    from belkg.cache import open_entry
+
+    project = tiny_project()
+    first = build(project, tmp_path / "cache")
+    target = _store_file(first.entry.folder)
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    assert open_entry(tmp_path / "cache", first.key, thorough=False) is not None  # sizes unchanged
+    assert open_entry(tmp_path / "cache", first.key) is None
+    assert not build(project, tmp_path / "cache").from_cache
+
+
+def _more_entities() -> str:
+    from conftest import TINY_ENTITIES
+
+    return TINY_ENTITIES + 'bkd:carol-example a bk:Person ; skos:prefLabel "Alice Example"@de .\n'
+
+
+def test_staging_folders_of_killed_builds_are_removed(tiny_project, tmp_path):
+    """A build killed while writing leaves .<key>-<pid>-<random>/: the next build removes
+    it once its process is gone; a live build's folder stays."""
+    import os
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = cache / f".0123456789ab-{gone.pid}-x1y2"
+    (dead / "oxigraph").mkdir(parents=True)
+    (dead / "dataset.nq").write_text("half\n")
+    live = cache / f".0123456789ab-{os.getppid()}-z3w4"
+    live.mkdir()
+    old = cache / ".0123456789ab-1-olds"
+    old.mkdir()
+    os.utime(old, (0, 0))
+    build(tiny_project(), cache)
+    assert not dead.exists()
+    assert not old.exists()
+    assert live.exists()

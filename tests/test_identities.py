@@ -159,10 +159,10 @@ bkd:claim-002-001 a bk:RoleClaim ;
 """,
         encoding="utf-8",
     )
-    findings = _findings(real_copy, "claim-number")
-    assert [f.split(": [claim-number] ")[1] for f in findings] == [
-        "a claim of this file is named bkd:claim-002-001. Fix: name the claims of this file bkd:claim-004-NNN",
-        "the same claim is also written in kg/004_af0b9cd941955a96.ttl. Fix: give each claim one IRI of its own "
-        "file; move or rename the other",
-    ]
-    assert findings[1].startswith("kg/002_1faf1219e99a8cb9.ttl:")
+    (misnamed,) = _findings(real_copy, "claim-number")
+    assert misnamed.split(": [claim-number] ")[1] == (
+        "a claim of this file is named bkd:claim-002-001. Fix: name the claims of this file bkd:claim-004-NNN"
+    )
+    (duplicate,) = _findings(real_copy, "duplicate-claim")
+    assert duplicate.startswith("kg/004_af0b9cd941955a96.ttl:")
+    assert "[duplicate-claim] bkd:claim-002-001 is already a claim of kg/002_1faf1219e99a8cb9.ttl" in duplicate

@@ -1,17 +1,25 @@
-"""Unsafe queries are refused, local work cannot reach the network, runaway queries stop."""
+"""Unsafe queries are refused by one gate on every path, local work cannot reach the
+network, FROM means what SPARQL says, and runaway queries stop."""
 
 from __future__ import annotations
 
+import re
+import shutil
 import socket
 import threading
 import urllib.request
+from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
+from belkg.build import build
 from belkg.cli import cli
 from belkg.errors import BelkgError
-from belkg.safety import check_query, no_network
+from belkg.project import Project
+from belkg.safety import MAX_NESTING, Gate, analyse, check_query, no_network, oxigraph_syntax_error
+
+from conftest import GOOD_CLAIM, ROOT, TINY_ENTITIES, TINY_SEED, TINY_SEED_NAME, tiny_document
 
 
 @pytest.fixture
@@ -45,71 +53,415 @@ def listener():
     server.close()
 
 
-GRAPHS = {"https://w3id.org/belkg/graph/entities"}
+ENTITIES = "https://w3id.org/belkg/graph/entities"
+GRAPHS = {ENTITIES}
+SERVICE_REFUSED = "SERVICE is refused: it would query another server; use --allow-network to allow it"
 
 
-@pytest.mark.parametrize(
-    ("query", "message"),
-    [
-        ("INSERT DATA { <http://a> <http://b> <http://c> }", "INSERT is refused: belkg queries are read-only"),
-        ("PREFIX x: <http://x/> DELETE WHERE { ?s ?p ?o }", "DELETE is refused: belkg queries are read-only"),
-        ("LOAD <http://example.org/data.ttl>", "LOAD is refused: belkg queries are read-only"),
-        ("CLEAR ALL", "CLEAR is refused: belkg queries are read-only"),
-        ("DROP GRAPH <http://x>", "DROP is refused: belkg queries are read-only"),
-        (
-            "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
-            "SERVICE is refused: it would query another server; use --allow-network to allow it",
-        ),
-        (
-            "select * where { service silent <http://x/> { ?s ?p ?o } }",
-            "SERVICE is refused: it would query another server; use --allow-network to allow it",
-        ),
-        (
-            "SELECT * FROM <http://example.org/remote> WHERE { ?s ?p ?o }",
-            "FROM <http://example.org/remote> is refused: the build has no such graph, and fetching it would use "
-            "the network; use --allow-network to allow it",
-        ),
-        (
-            "PREFIX ex: <http://example.org/> SELECT * FROM NAMED ex:g WHERE { GRAPH ?g { ?s ?p ?o } }",
-            "FROM <http://example.org/g> is refused: the build has no such graph, and fetching it would use "
-            "the network; use --allow-network to allow it",
-        ),
-        (  # the '#' of an IRI is not a comment hiding the rest of the line
-            "PREFIX bk: <https://w3id.org/belkg/ontology#> SELECT * FROM <http://example.org/remote> { ?s ?p ?o }",
-            "FROM <http://example.org/remote> is refused: the build has no such graph, and fetching it would use "
-            "the network; use --allow-network to allow it",
-        ),
-    ],
-    ids=[
-        "insert",
-        "delete",
-        "load",
-        "clear",
-        "drop",
-        "service",
-        "service-silent",
-        "from",
-        "from-named",
-        "from-after-an-iri-with-hash",
-    ],
-)
-def test_unsafe_queries_are_refused(query, message):
+def _from_refused(iri: str) -> str:
+    return f"FROM <{iri}> is refused: the build has no such graph, and belkg does not fetch graphs"
+
+
+# --- the gate, on every spelling the grammar allows ----------------------------------------
+
+UPDATES = [
+    ("INSERT DATA { <http://a> <http://b> <http://c> }", "INSERT"),
+    ("PREFIX x: <http://x/> DELETE WHERE { ?s ?p ?o }", "DELETE"),
+    ("DELETE DATA { <http://a> <http://b> <http://c> }", "DELETE"),
+    ("LOAD <http://example.org/data.ttl>", "LOAD"),
+    ("load silent <file:///etc/passwd> into graph <http://g>", "LOAD"),
+    ("CLEAR ALL", "CLEAR"),
+    ("DROP GRAPH <http://x>", "DROP"),
+    ("CREATE GRAPH <http://x>", "CREATE"),
+    ("ADD <http://a> TO <http://b>", "ADD"),
+    ("MOVE DEFAULT TO <http://b>", "MOVE"),
+    ("COPY <http://a> TO DEFAULT", "COPY"),
+    ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH"),
+    ("DELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }", "DELETE"),
+    ("INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }", "INSERT"),
+    ("# a comment first\nBASE <http://x/> PREFIX : <http://y/> INSERT DATA { :a :b :c }", "INSERT"),
+    ("CLEAR DEFAULT ; LOAD <http://x>", "CLEAR"),
+]
+
+
+@pytest.mark.parametrize(("query", "keyword"), UPDATES, ids=[f"update-{i}" for i in range(len(UPDATES))])
+def test_updates_are_refused(query, keyword):
+    for allow in (False, True):  # even with --allow-network
+        with pytest.raises(BelkgError) as caught:
+            check_query(query, GRAPHS, allow_network=allow)
+        assert caught.value.message == f"{keyword} is refused: belkg queries are read-only"
+
+
+_S = "SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o }"
+SERVICES = [
+    f"SELECT * WHERE {{ {_S} }}",
+    "select * where { service silent <http://x/> { ?s ?p ?o } }",
+    "PREFIX ex: <http://127.0.0.1:1/> SELECT * WHERE { SERVICE ex:sparql { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE ?where { ?s ?p ?o } VALUES ?where { <http://127.0.0.1:1/> } }",
+    f"SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ {_S} }} }}",
+    f"SELECT * WHERE {{ {{ ?a ?b ?c }} UNION {{ {_S} }} }}",
+    f"SELECT * WHERE {{ {{ SELECT * WHERE {{ {_S} }} }} }}",
+    f"SELECT * WHERE {{ ?a ?b ?c FILTER EXISTS {{ {_S} }} }}",
+    f"SELECT * WHERE {{ ?a ?b ?c FILTER (NOT EXISTS {{ {_S} }}) }}",
+    f"SELECT * WHERE {{ ?a ?b ?c MINUS {{ {_S} }} }}",
+    f"SELECT * WHERE {{ GRAPH ?g {{ {_S} }} }}",
+    f"SELECT * WHERE {{ ?a ?b ?c BIND (EXISTS {{ {_S} }} AS ?x) }}",
+    f"ASK {{ {_S} }}",
+    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_S} }}",
+    f"DESCRIBE ?s WHERE {{ {_S} }}",
+    f"SELECT ?a (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c }} GROUP BY ?a HAVING (EXISTS {{ {_S} }})",
+    "SELECT * WHERE { SERVICE#comment\n<http://127.0.0.1:1/> { ?s ?p ?o } }",
+    "SELECT * WHERE {SERVICE<http://127.0.0.1:1/>{?s ?p ?o}}",
+    "SELECT * WHERE { sErViCe <http://127.0.0.1:1/> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\U00000053ervice <http://127.0.0.1:1/> { ?s ?p ?o } }",
+]
+
+
+@pytest.mark.parametrize("query", SERVICES, ids=[f"service-{i}" for i in range(len(SERVICES))])
+def test_service_is_refused_anywhere(query):
     with pytest.raises(BelkgError) as caught:
         check_query(query, GRAPHS)
-    assert caught.value.message == message
+    assert caught.value.message == SERVICE_REFUSED
+    check_query(query, GRAPHS, allow_network=True)
+
+
+FROMS = [
+    ("SELECT * FROM <http://example.org/remote> WHERE { ?s ?p ?o }", "http://example.org/remote"),
+    ("SELECT * FROM<file:///etc/passwd> WHERE { ?s ?p ?o }", "file:///etc/passwd"),
+    ("SELECT * FROM NAMED<file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }", "file:///etc/passwd"),
+    (
+        "PREFIX ex: <http://example.org/> SELECT * FROM NAMED ex:g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "http://example.org/g",
+    ),
+    ("PREFIX ex: <http://example.org/> SELECT * FROM ex:g WHERE { ?s ?p ?o }", "http://example.org/g"),
+    ("PREFIX : <http://example.org/> SELECT * FROM : WHERE { ?s ?p ?o }", "http://example.org/"),
+    ("BASE <http://example.org/dir/> SELECT * FROM <g.ttl> WHERE { ?s ?p ?o }", "http://example.org/dir/g.ttl"),
+    ("select * from#comment\n<http://example.org/x> where { ?s ?p ?o }", "http://example.org/x"),
+    (f"SELECT * FROM <{ENTITIES}> FROM <http://example.org/extra> WHERE {{ ?s ?p ?o }}", "http://example.org/extra"),
+    (
+        "PREFIX bk: <https://w3id.org/belkg/ontology#> SELECT * FROM <http://example.org/remote> { ?s ?p ?o }",
+        "http://example.org/remote",
+    ),
+    ("ASK FROM <http://example.org/a> { ?s ?p ?o }", "http://example.org/a"),
+    ("CONSTRUCT { ?s ?p ?o } FROM <http://example.org/a> WHERE { ?s ?p ?o }", "http://example.org/a"),
+    ("CONSTRUCT FROM <http://example.org/a> WHERE { ?s ?p ?o }", "http://example.org/a"),
+    ("DESCRIBE <http://x> FROM <http://example.org/a>", "http://example.org/a"),
+    (f"SELECT * FROM <{ENTITIES}/../../../etc> WHERE {{ ?s ?p ?o }}", f"{ENTITIES}/../../../etc"),
+]
+
+
+@pytest.mark.parametrize(("query", "iri"), FROMS, ids=[f"from-{i}" for i in range(len(FROMS))])
+def test_from_a_graph_not_in_the_build_is_refused(query, iri):
+    for allow in (False, True):  # belkg never fetches a graph
+        with pytest.raises(BelkgError) as caught:
+            check_query(query, GRAPHS, allow_network=allow)
+        assert caught.value.message == _from_refused(iri)
 
 
 @pytest.mark.parametrize(
     "query",
     [
         'SELECT * WHERE { ?s ?p "SERVICE" }',
+        'SELECT * WHERE { ?s ?p """FROM <http://x> SERVICE <http://y> { }""" }',
         "SELECT * WHERE { ?s <http://example.org/SERVICE> ?o } # SERVICE <http://x/>",
-        "SELECT * FROM <https://w3id.org/belkg/graph/entities> WHERE { ?s ?p ?o }",
-        "SELECT ?insert WHERE { ?insert ?p ?o }",
+        "SELECT * WHERE { ?s ?p ?o } # FROM <http://x/>\n",
+        f"SELECT * FROM <{ENTITIES}> WHERE {{ ?s ?p ?o }}",
+        "PREFIX g: <https://w3id.org/belkg/graph/> SELECT * FROM g:entities FROM NAMED g:entities { ?s ?p ?o }",
+        "SELECT ?insert ?service ?from WHERE { ?insert ?service ?from }",
+        "PREFIX service: <http://x/> SELECT * WHERE { ?s service:from ?o }",
     ],
 )
 def test_look_alikes_are_not_refused(query):
     check_query(query, GRAPHS)
+
+
+def test_escapes_are_read_once_and_alike_by_the_gate_and_the_engines(engines, listener):
+    """rdflib writes out \\u escapes before it parses, Oxigraph only inside strings: a
+    text that hid SERVICE from one of them in a string or comment must not reach the other."""
+    port, received = listener
+    hidden = (
+        "SELECT * WHERE { ?s ?p ?o # \\u000A FILTER (?o = \\u0022\\u0022\\u0022\n"
+        f"SERVICE <http://127.0.0.1:{port}/> {{ ?a ?b ?c }}\n"
+        "# \\u0022\\u0022\\u0022) } LIMIT 1"
+    )
+    for engine in engines.values():
+        assert engine.run(hidden).rows == []
+    threading.Event().wait(0.5)
+    assert received == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('ASK { ?s ?p "\\uD800" }', "invalid SPARQL: \\uD800 is not the escape of a character"),
+        ('ASK { ?s ?p "\\U00110000" }', "invalid SPARQL: \\U00110000 is not the escape of a character"),
+        ('ASK { ?s ?p "\\u005Cu0041" }', "invalid SPARQL: \\u005C writes a backslash; write \\\\ instead"),
+        (  # Oxigraph ends a comment at a lone CR and would run the SERVICE; rdflib reads on
+            "ASK {\n ?s ?p ?o # c\rSERVICE <http://127.0.0.1:1/> { ?a ?b ?c }\n}",
+            "invalid SPARQL: a carriage return without a line feed (line 2); end lines with \\n or \\r\\n",
+        ),
+        (
+            "ASK {\n ?s ?p ?o # c\\u000DSERVICE <http://127.0.0.1:1/> { ?a ?b ?c }\n}",
+            "invalid SPARQL: a carriage return without a line feed (line 2); end lines with \\n or \\r\\n",
+        ),
+    ],
+    ids=["surrogate", "beyond-unicode", "escaped-backslash", "lone-carriage-return", "escaped-carriage-return"],
+)
+def test_texts_the_parsers_would_read_differently(text, message):
+    with pytest.raises(BelkgError) as caught:
+        check_query(text, GRAPHS)
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    "value", ["\\u0041", "\\U00000041", "a\\\\u0041", '"', "\\", "\n\r\t", "é\u2028", "#", "} SERVICE <x> {"]
+)
+def test_a_parameter_value_comes_back_exactly_on_both_engines(engines, value):
+    """Values are bound as escaped terms; the gate writes out escapes once, and both
+    engines read the value the user gave."""
+    from belkg.catalogue import parse_saved_query
+    from belkg.querying import run
+
+    header = "#+ summary: echo\n#+ description: The value given.\n#+ params:\n#+   v: {type: literal}\n"
+    query = parse_saved_query(header + "SELECT ?v WHERE { BIND (?_v AS ?v) }\n", "echo")
+    for engine in engines.values():
+        assert [row["v"].value for row in run(engine, query, {"v": value}).rows] == [value]
+
+
+def test_windows_line_ends_are_read(engines):
+    text = "ASK {\r\n  ?s ?p ?o # a comment\r\n}\r\n"
+    for engine in engines.values():
+        assert engine.run(text).boolean is True
+
+
+def test_the_gate_reports_oxigraphs_syntax_errors():
+    with pytest.raises(BelkgError, match=r"^invalid SPARQL: error at 1:23: expected one of BIND, \[_\]$"):
+        check_query("SELECT ?x WHERE { ?x }", GRAPHS)
+    with pytest.raises(BelkgError, match=r"^invalid SPARQL: error at 1:1: expected \[_\]$"):
+        check_query("", GRAPHS)
+
+
+def test_a_query_oxigraph_reads_and_rdflib_does_not_is_refused():
+    with pytest.raises(BelkgError) as caught:
+        check_query("SELECT * WHERE { ?s ?p <<?a ?b ?c>> }", GRAPHS)
+    assert caught.value.message.startswith(
+        "invalid SPARQL: belkg cannot check this query, as its checker does not read it: error at 1:"
+    )
+
+
+def test_oxigraph_only_parses_when_asked_for_its_syntax_error(listener):
+    """The gate takes Oxigraph's syntax errors from a call that parses but must never
+    evaluate: a pyoxigraph that evaluated it would send this SERVICE request."""
+    port, received = listener
+    assert oxigraph_syntax_error(f"ASK {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}") is None
+    assert oxigraph_syntax_error("ASK {") is not None
+    threading.Event().wait(0.5)
+    assert received == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE " + "{ " * (MAX_NESTING + 1) + "?s ?p ?o" + " }" * (MAX_NESTING + 1),
+        "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000,  # Oxigraph itself would crash
+        "SELECT * WHERE { BIND (" + "(" * 5000 + "1" + ")" * 5000 + " AS ?x) }",
+        "SELECT * WHERE { ?s ?p " + "[ <http://p> " * 200 + "1" + " ]" * 200 + " }",
+    ],
+    ids=["groups", "groups-5000", "parentheses-5000", "blank-nodes"],
+)
+def test_deep_nesting_is_an_error_not_a_crash(text):
+    with pytest.raises(
+        BelkgError, match=rf"^the query nests groups \d+ deep; belkg reads queries nested up to {MAX_NESTING} deep$"
+    ):
+        check_query(text, GRAPHS)
+
+
+def test_nesting_up_to_the_limit_is_read():
+    depth = MAX_NESTING - 1
+    check_query("SELECT * WHERE " + "{ " * depth + "?s ?p ?o" + " }" * depth, GRAPHS)
+
+
+def test_a_huge_query_is_refused_before_it_is_parsed():
+    text = 'SELECT * WHERE { ?s ?p "' + "x" * (50 << 20) + '" }'
+    with pytest.raises(BelkgError, match=r"^the query is 50\.0 MiB; belkg reads queries of up to 1 MiB"):
+        check_query(text, GRAPHS)
+
+
+def test_verdicts_are_cached_and_a_damaged_cache_is_reparsed(tmp_path):
+    text = "SELECT * FROM <http://example.org/x> WHERE { ?s ?p ?o }"
+    gate = Gate(GRAPHS, cache_dir=tmp_path)
+    with pytest.raises(BelkgError):
+        gate.check(text)
+    (cached,) = tmp_path.iterdir()
+    assert Gate(GRAPHS, cache_dir=tmp_path).analysis(text) == analyse(text)
+    cached.write_text("{not json")
+    with pytest.raises(BelkgError):
+        Gate(GRAPHS, cache_dir=tmp_path).check(text)
+
+
+# --- engines cannot be used around the gate --------------------------------------------------
+
+
+def test_every_engine_runs_through_the_gate(engines):
+    from belkg.network import DatasetEngine
+    from belkg.remote import EndpointEngine
+
+    for engine in engines.values():
+        with pytest.raises(BelkgError, match=r"^SERVICE is refused"):
+            engine.run(f"SELECT * WHERE {{ {_S} }}")
+        with pytest.raises(BelkgError, match=r"^FROM <file:///etc/passwd> is refused"):
+            engine.run("SELECT * FROM<file:///etc/passwd> WHERE { ?s ?p ?o }")
+    from rdflib import Dataset
+
+    with pytest.raises(BelkgError, match=r"^SERVICE is refused"):
+        DatasetEngine(Dataset()).run(f"SELECT * WHERE {{ {_S} }}")
+    with pytest.raises(BelkgError, match=r"^LOAD is refused"):  # before any request is made
+        EndpointEngine("http://127.0.0.1:1/sparql").run("LOAD <http://x>")
+
+
+# --- FROM and FROM NAMED mean what SPARQL says, on both engines -------------------------------
+
+DATASET_QUERIES = {
+    "from": f"SELECT (COUNT(*) AS ?n) FROM <{ENTITIES}> WHERE {{ ?s ?p ?o }}",
+    "from-named-only": f"SELECT (COUNT(*) AS ?n) FROM NAMED <{ENTITIES}> WHERE {{ ?s ?p ?o }}",
+    "graphs-of-from-named": (
+        f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED<{ENTITIES}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+    ),
+    "graphs-of-from": f"SELECT ?g FROM <{ENTITIES}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "two-froms": (
+        "PREFIX g: <https://w3id.org/belkg/graph/> "
+        "SELECT (COUNT(*) AS ?n) FROM g:entities FROM g:ontology WHERE { ?s ?p ?o }"
+    ),
+    "from-and-named": (
+        "PREFIX g: <https://w3id.org/belkg/graph/> SELECT ?g (COUNT(*) AS ?n) FROM g:ontology FROM NAMED g:entities "
+        "WHERE { { ?s ?p ?o BIND ('default' AS ?g) } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g ORDER BY ?g"
+    ),
+}
+
+
+def _rows(result):
+    return sorted(tuple(sorted((k, v.value) for k, v in row.items())) for row in result.rows)
+
+
+@pytest.mark.parametrize("name", DATASET_QUERIES)
+def test_from_restricts_the_dataset_alike_on_both_engines(engines, built, name):
+    text = DATASET_QUERIES[name]
+    oxigraph, rdflib = (_rows(engines[engine].run(text)) for engine in ("oxigraph", "rdflib"))
+    assert oxigraph == rdflib
+    entities = built.entry.manifest["triples_per_graph"][ENTITIES]
+    if name == "from":
+        assert oxigraph == [(("n", str(entities)),)]
+    if name == "from-named-only":
+        assert oxigraph == [(("n", "0"),)]
+    if name == "graphs-of-from":
+        assert oxigraph == []
+
+
+def test_from_in_the_cli_counts_the_graph_on_both_engines(belkg, built):
+    entities = built.entry.manifest["triples_per_graph"][ENTITIES]
+    for engine in ("oxigraph", "rdflib"):
+        result = belkg("query", "-e", DATASET_QUERIES["from"], "--engine", engine, "--format", "csv")
+        assert result.stdout_bytes == f"n\r\n{entities}\r\n".encode()
+
+
+# --- every command goes through the gate -----------------------------------------------------
+
+
+class Tiny:
+    """A tiny project with the real saved queries, built once for this module."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.root = base / "project"
+        shutil.copytree(ROOT / "ontology", self.root / "ontology")
+        shutil.copytree(ROOT / "queries", self.root / "queries")
+        (self.root / "kg").mkdir()
+        (self.root / "seeds").mkdir()
+        (self.root / "seeds" / f"{TINY_SEED_NAME}.txt").write_text(TINY_SEED, encoding="utf-8")
+        (self.root / "kg" / "entities.ttl").write_text(TINY_ENTITIES, encoding="utf-8")
+        (self.root / "kg" / f"{TINY_SEED_NAME}.ttl").write_text(tiny_document(GOOD_CLAIM), encoding="utf-8")
+        self.cache = base / "cache"
+        build(Project(self.root), self.cache)
+
+    def copy(self, target: Path, edits: dict[str, str]) -> Path:
+        """A copy of the project with some saved queries rewritten; its build is in the
+        shared cache (saved queries are not inputs of the build)."""
+        shutil.copytree(self.root, target)
+        for name, text in edits.items():
+            (target / "queries" / f"{name}.rq").write_text(text, encoding="utf-8")
+        return target
+
+    def run(self, root: Path, *args: str) -> Result:
+        return CliRunner().invoke(cli, ["--project", str(root), "--cache-dir", str(self.cache), "-q", *args])
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Tiny:
+    return Tiny(tmp_path_factory.mktemp("safety"))
+
+
+def _inject(name: str, pattern: str) -> str:
+    """A saved query with a pattern added at the start of its WHERE group."""
+    text = (ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+    where = re.search(r"\bWHERE\s*\{", text)
+    assert where is not None
+    return text[: where.end()] + f" {pattern} " + text[where.end() :]
+
+
+PATTERNS = {
+    "optional": "OPTIONAL { SERVICE <{url}> { ?s_ ?p_ ?o_ } }",
+    "union": "{ SERVICE SILENT <{url}> { ?s_ ?p_ ?o_ } } UNION { }",
+    "exists": "FILTER (!EXISTS { SERVICE<{url}>{ ?s_ ?p_ ?o_ } })",
+    "subquery": "{ SELECT ?s_ WHERE { SERVICE <{url}> { ?s_ ?p_ ?o_ } } LIMIT 1 }",
+}
+
+# The commands and the saved query each reads: editing it is how a user's query reaches them.
+COMMANDS = {
+    "query-saved": (["query", "negotiators"], "negotiators"),
+    "entity": (["entity", "Alice Example"], "find-by-spelling"),
+    "entity-card": (["entity", "Alice Example"], "entity-card"),
+    "viz-focus": (["viz", "--focus", "Alice Example", "--format", "json"], "find-by-spelling"),
+    "timeline": (["timeline", "--format", "svg"], "timeline"),
+    "timeline-undated": (["timeline", "--format", "svg"], "undated-events"),
+}
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@pytest.mark.parametrize("command", COMMANDS)
+def test_service_in_a_saved_query_is_refused_by_every_command(tiny, tmp_path, listener, command, pattern):
+    port, received = listener
+    args, name = COMMANDS[command]
+    url = f"http://127.0.0.1:{port}/sparql"
+    root = tiny.copy(tmp_path / "project", {name: _inject(name, PATTERNS[pattern].replace("{url}", url))})
+    result = tiny.run(root, *args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [f"Error: {root / 'queries' / name}.rq: {SERVICE_REFUSED}"]
+    assert received == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?x }} }} }}",
+        "CONSTRUCT {{ ?s ?p ?o }} FROM<file:///etc/passwd> WHERE {{ ?s ?p ?o }}",
+        "CONSTRUCT {{ ?s ?p ?o }} FROM NAMED<file:///etc/passwd> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    ],
+    ids=["service", "optional-service", "from", "from-named"],
+)
+@pytest.mark.parametrize("command", ["query", "viz"])
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_query_file_is_gated_in_every_command(tiny, tmp_path, listener, text, command, engine):
+    port, received = listener
+    query = tmp_path / "mine.rq"
+    query.write_text(text.format(url=f"http://127.0.0.1:{port}/"), encoding="utf-8")
+    args = ["query", str(query)] if command == "query" else ["viz", "--query", str(query), "--format", "json"]
+    result = tiny.run(tiny.root, *args, "--engine", engine)
+    assert result.exit_code == 2, result.output
+    expected = SERVICE_REFUSED if "SERVICE" in text else _from_refused("file:///etc/passwd")
+    assert result.stderr.splitlines() == [f"Error: {query}: {expected}"]
+    assert received == []
 
 
 def test_service_is_refused_by_the_cli_and_nothing_is_sent(belkg, listener):
@@ -118,9 +470,7 @@ def test_service_is_refused_by_the_cli_and_nothing_is_sent(belkg, listener):
     for engine in ("oxigraph", "rdflib"):
         result = belkg("query", "-e", query, "--engine", engine)
         assert result.exit_code == 2
-        assert result.stderr.strip() == (
-            "Error: -e: SERVICE is refused: it would query another server; use --allow-network to allow it"
-        )
+        assert result.stderr.strip() == f"Error: -e: {SERVICE_REFUSED}"
     assert received == []
 
 
@@ -142,13 +492,3 @@ def test_the_audit_hook_refuses_python_network_access(listener):
     with no_network(), pytest.raises(BelkgError, match=r"network access refused \(socket"):
         socket.create_connection(("127.0.0.1", port), timeout=1)
     assert received == []
-
-
-def test_a_runaway_query_is_stopped(belkg):
-    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    for engine in ("oxigraph", "rdflib"):
-        result = belkg("query", "-e", runaway, "--timeout", "1", "--engine", engine)
-        assert result.exit_code == 2
-        assert result.stderr.strip() == (
-            "Error: -e: the query ran longer than 1 s and was stopped; raise --timeout or narrow the query"
-        )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from belkg.catalogue import Param, SavedQuery
-from belkg.errors import BelkgError
+from belkg.errors import BelkgError, check_utf8
 from belkg.prefixes import expand
 from belkg.sparql_text import lexemes, mask
 from belkg.terms import XSD, Term, is_valid_iri
@@ -59,6 +59,8 @@ def bind_parameters(query: SavedQuery, given: dict[str, str]) -> dict[str, Term]
     if unknown:
         known = ", ".join(param.name for param in query.params) or "none"
         raise BelkgError(f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {known})")
+    for name, value in given.items():
+        check_utf8(value, f"-p {name}")
     bindings = {}
     for param in query.params:
         raw = given.get(param.name, param.default)

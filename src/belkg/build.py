@@ -13,6 +13,7 @@ Oxigraph store, and the result is written straight to N-Quads.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -27,7 +28,9 @@ from rdflib.term import Node
 from belkg.cache import CacheEntry, default_cache_root, input_key, open_entry, write_entry
 from belkg.claim_numbers import check_claim_numbers
 from belkg.cues import check_cues, read_lexicon
+from belkg.duplicate_claims import duplicate_claims
 from belkg.engines import from_oxigraph
+from belkg.errors import BelkgError
 from belkg.findings import Finding
 from belkg.grounding import Grounding, ground
 from belkg.identities import check_identities
@@ -73,6 +76,11 @@ def quiet_rdflib_logging() -> None:
     """rdflib logs every ill-typed literal ("Failed to convert Literal lexical form") with
     a traceback; the shapes already report each as a finding, in one line."""
     logging.getLogger("rdflib").setLevel(logging.CRITICAL)
+    # pyshacl logs a broken shape before it raises (the raise becomes belkg's one-line
+    # error), to a logger whose level and handler it resets on every call: a filter stays.
+    validate_log = logging.getLogger("pyshacl-validate")
+    if not validate_log.filters:
+        validate_log.addFilter(lambda record: False)
 
 
 def read_dataset(path: Path) -> Dataset:
@@ -91,6 +99,21 @@ def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
     seconds[stage] = round(seconds.get(stage, 0.0) + time.perf_counter() - started, 3)
+
+
+def _shape_findings(project: Project, loaded: LoadedGraph, shapes: Any, validator: str) -> list[Finding]:
+    """The SHACL findings; shapes that are Turtle but not SHACL (a path that is a literal,
+    a count that is not a number, a broken pattern) are an input error, not a crash."""
+    try:
+        return validate_shapes(project, loaded, shapes, validator=validator)
+    except BelkgError:
+        raise
+    except Exception as error:  # pyshacl's load errors, and the fast evaluator's ValueError, re.error…
+        text = str(getattr(error, "message", None) or error).strip()
+        first = " ".join(text.splitlines()[0].split()) if text else type(error).__name__
+        first = re.sub(r"'?\bn[0-9a-f]{32}b\d+\b'?", "a blank node", first)
+        shown = project.relative(project.shapes_file)
+        raise BelkgError(f"the shapes are not valid SHACL: {first}", shown) from None
 
 
 def check(
@@ -117,7 +140,8 @@ def check(
         grounding.findings.extend(check_claim_numbers(project, loaded))
     with _timed(seconds, "validate"):
         progress(f"validating against the SHACL shapes ({validator})")
-        findings = grounding.findings + validate_shapes(project, loaded, shapes, validator=validator)
+        findings = grounding.findings + duplicate_claims(project, loaded)
+        findings += _shape_findings(project, loaded, shapes, validator)
     return loaded, grounding, findings
 
 

@@ -2,9 +2,10 @@
 
 Each entry is a folder <cache-root>/<key>/ holding the dataset as N-Quads, the same
 dataset as an Oxigraph store (what queries read), the findings as JSON and a manifest
-with the N-Quads' SHA-256. Entries are written to a temporary
-folder and renamed into place, so a reader never sees half an entry; an entry whose
-manifest is missing or whose hash does not match is ignored and rebuilt.
+with the SHA-256 of the N-Quads and of the store's files. Entries are written to a
+temporary folder and renamed into place, so a reader never sees half an entry; an entry
+whose manifest is missing or whose hashes do not match is ignored and rebuilt. A staging
+folder left by a build that was killed is removed by the next build.
 """
 
 from __future__ import annotations
@@ -20,12 +21,17 @@ from typing import Any
 from belkg.errors import BelkgError
 from belkg.project import Project
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 DATASET_FILE = "dataset.nq"
 STORE_DIR = "oxigraph"
 FINDINGS_FILE = "findings.json"
 MANIFEST_FILE = "manifest.json"
 _TOOLS = ("rdflib", "owlrl", "pyshacl")
+# RocksDB's own log, not data: it may change without the store changing.
+_UNHASHED = ("LOG", "LOCK")
+# A staging folder whose build is gone is removed after this long even if its process
+# id has been reused.
+_STALE_STAGING_SECONDS = 24 * 3600
 
 
 def default_cache_root() -> Path:
@@ -103,12 +109,29 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _store_files(folder: Path) -> dict[str, int]:
+    """The store's data files and their sizes."""
+    return {
+        path.name: path.stat().st_size
+        for path in sorted(folder.iterdir())
+        if path.is_file() and not path.name.startswith(_UNHASHED)
+    }
+
+
+def _store_sha256(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for name in _store_files(folder):
+        digest.update(name.encode() + b"\0" + _sha256_file(folder / name).encode() + b"\n")
+    return digest.hexdigest()
+
+
 def open_entry(root: Path, key: str, *, thorough: bool = True) -> CacheEntry | None:
     """The cached build for this key, or None if there is none or it is damaged.
 
     Entries appear whole (they are renamed into place), so the quick check used on the
-    query path compares the dataset's size with the manifest; `thorough` also compares
-    its SHA-256, as every build does before it trusts an entry.
+    query path compares the sizes of the dataset and of the store's files with the
+    manifest; `thorough` also compares their SHA-256, as every build does before it
+    trusts an entry.
     """
     folder = root / key
     try:
@@ -120,6 +143,10 @@ def open_entry(root: Path, key: str, *, thorough: bool = True) -> CacheEntry | N
         if thorough and _sha256_file(folder / DATASET_FILE) != manifest.get("dataset_sha256"):
             return None
         if not (folder / STORE_DIR / "CURRENT").is_file():
+            return None
+        if _store_files(folder / STORE_DIR) != manifest.get("store_files"):
+            return None
+        if thorough and _store_sha256(folder / STORE_DIR) != manifest.get("store_sha256"):
             return None
         findings = json.loads((folder / FINDINGS_FILE).read_text(encoding="utf-8"))
         if not isinstance(findings, list) or not all(
@@ -135,7 +162,10 @@ def _write_store(nquads: Path, folder: Path) -> None:
     import pyoxigraph
 
     store = pyoxigraph.Store(str(folder))
-    store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+    try:
+        store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+    except MemoryError as error:  # Oxigraph reads a statement of at most 16 MiB
+        raise BelkgError(f"a statement is too large for the query store: {error}") from None
     store.flush()
     store.optimize()
     del store  # closes the store, releasing its lock before the folder is renamed
@@ -152,16 +182,66 @@ def write_entry(
 ) -> CacheEntry:
     """Store a build atomically; a damaged entry under the same key, or any entry when
     `replace` is set, is replaced."""
-    import shutil
-    import tempfile
-
     try:
         root.mkdir(parents=True, exist_ok=True)
         if not root.is_dir():
             raise NotADirectoryError(20, "Not a directory")
+        remove_stale_staging(root)
+        return _write_entry(root, key, nquads, findings, extra, replace=replace)
     except OSError as error:
         raise BelkgError(f"cannot use as the build cache folder: {error.strerror}", str(root)) from None
-    staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-", dir=root))
+
+
+def _staging_owner(folder: Path) -> int | None:
+    """The process id a staging folder's name records: .<key>-<pid>-<random>."""
+    parts = folder.name.split("-")
+    return int(parts[1]) if len(parts) >= 3 and folder.name.startswith(".") and parts[1].isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(root: Path) -> list[Path]:
+    """Remove the staging folders of builds that were killed (their process is gone, or
+    they are a day old); return them."""
+    import shutil
+    import time
+
+    removed = []
+    for folder in root.glob(".*-*-*"):
+        owner = _staging_owner(folder)
+        if owner is None or not folder.is_dir():
+            continue
+        try:
+            old = time.time() - folder.stat().st_mtime > _STALE_STAGING_SECONDS
+        except OSError:
+            continue
+        if old or (owner != os.getpid() and not _alive(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _write_entry(
+    root: Path,
+    key: str,
+    nquads: bytes,
+    findings: list[dict[str, Any]],
+    extra: dict[str, Any],
+    *,
+    replace: bool,
+) -> CacheEntry:
+    import shutil
+    import tempfile
+
+    staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-{os.getpid()}-", dir=root))
     try:
         (staging / DATASET_FILE).write_bytes(nquads)
         _write_store(staging / DATASET_FILE, staging / STORE_DIR)
@@ -171,6 +251,8 @@ def write_entry(
             "key": key,
             "dataset_sha256": hashlib.sha256(nquads).hexdigest(),
             "dataset_bytes": len(nquads),
+            "store_files": _store_files(staging / STORE_DIR),
+            "store_sha256": _store_sha256(staging / STORE_DIR),
             **extra,
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")

@@ -1,14 +1,12 @@
-"""Claim IRIs follow their file: bkd:claim-<stem>-<nnn>, numbered 1, 2, 3… without gaps,
-each claim written in one document file only.
+"""Claim IRIs follow their file: bkd:claim-<stem>-<nnn>, numbered 1, 2, 3… without gaps.
 
-A gap usually means a claim was deleted or renumbered by hand; a claim written in two files
-is two claims under one name, which would silently merge their evidence and qualifiers.
+A gap usually means a claim was deleted or renumbered by hand. (A claim written in two
+files is the duplicate-claim check's.)
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -23,10 +21,9 @@ _CLAIM_IRI = re.compile(re.escape(str(BKD)) + r"claim-(?P<stem>[^-]+)-(?P<number
 
 
 def check_claim_numbers(project: Project, loaded: LoadedGraph) -> list[Finding]:
-    """Every claim named for its own file, numbered without gaps, written in one file."""
+    """Every claim named for its own file, and numbered without gaps."""
     findings: list[Finding] = []
     classes = loaded.subclasses_of(BK.Claim)
-    files_of: dict[Node, list[URIRef]] = defaultdict(list)
 
     def report(document: URIRef, node: Node, message: str, hint: str) -> None:
         path = loaded.file_of(document)
@@ -48,7 +45,6 @@ def check_claim_numbers(project: Project, loaded: LoadedGraph) -> list[Finding]:
         claims = sorted({claim for kind in classes for claim in graph.subjects(RDF.type, kind)}, key=str)
         numbers: dict[int, Node] = {}
         for claim in claims:
-            files_of[claim].append(document)
             match = _CLAIM_IRI.match(str(claim))
             if match is None or match["stem"] != stem:
                 report(
@@ -70,13 +66,4 @@ def check_claim_numbers(project: Project, loaded: LoadedGraph) -> list[Finding]:
                     f"claim numbers skip {shown} ({len(missing)} missing of {max(numbers)})",
                     "number the claims 1, 2, 3… in the order of the text, or add the claims that were left out",
                 )
-    for claim, documents in sorted(files_of.items(), key=lambda item: str(item[0])):
-        if len(documents) > 1:
-            others = ", ".join(project.relative(path) for d in documents[1:] if (path := loaded.file_of(d)))
-            report(
-                documents[0],
-                claim,
-                f"the same claim is also written in {others}",
-                "give each claim one IRI of its own file; move or rename the other",
-            )
     return findings

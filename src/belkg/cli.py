@@ -6,7 +6,9 @@ Data goes to stdout, messages and progress to stderr. Exit codes: 0 ok, 1 findin
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,9 +17,23 @@ from typing import Any, TypeVar
 import click
 
 from belkg import __version__
-from belkg.errors import EXIT_FINDINGS, BelkgError
+from belkg.errors import EXIT_FINDINGS, BelkgError, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# A full or failing device behind stdout (belkg query > /dev/full).
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}
+
+
+def _stdout_failed(error: OSError) -> None:
+    click.echo(f"Error: stdout: cannot write: {error.strerror}", err=True)
+    try:  # what is left in the buffer would fail again, with a traceback, at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(2)
 
 
 class BelkgGroup(click.Group):
@@ -45,13 +61,17 @@ class BelkgGroup(click.Group):
         except click.Abort:
             click.echo("Aborted.", err=True)
             sys.exit(1)
+        except OSError as error:
+            if error.errno not in _OUTPUT_ERRORS:
+                raise
+            _stdout_failed(error)
         sys.exit(outcome if isinstance(outcome, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except BelkgError as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(f"Error: {printable(str(error))}", err=True)
             ctx.exit(error.exit_code)
 
 
@@ -95,11 +115,13 @@ class State:
         on disk) is not trusted: the build is made again."""
         from belkg.querying import open_engine
 
+        checks = self.cache_root() / "query-checks"
         entry = self.entry()
         try:
-            return open_engine(entry, name, inference=inference)
+            return open_engine(entry, name, inference=inference, allow_network=self.allow_network, checks_cache=checks)
         except (OSError, RuntimeError):
-            return open_engine(self.build(force=True).entry, name, inference=inference)
+            entry = self.build(force=True).entry
+            return open_engine(entry, name, inference=inference, allow_network=self.allow_network, checks_cache=checks)
 
     def build(self, force: bool = False, reasoner: str = "fast", validator: str = "fast") -> Any:
         from belkg.build import build
@@ -132,9 +154,67 @@ def build_engine_options(function: F) -> F:
     )(function)
 
 
+def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    from belkg.limits import check_seconds
+
+    try:
+        return check_seconds(value)
+    except BelkgError as error:
+        raise click.BadParameter(error.message.removeprefix("--timeout ")) from None
+
+
+def timeout_option(
+    what: str = "Stop after this many seconds, all the command's queries included (0: no limit).",
+) -> Callable[[F], F]:
+    from belkg.limits import DEFAULT_TIMEOUT
+
+    return click.option(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        show_default=True,
+        callback=_seconds,
+        metavar="SECONDS",
+        help=what,
+    )
+
+
+def limit_options(function: F) -> F:
+    """--timeout and --memory: the limits the command's queries run under."""
+    from belkg.limits import DEFAULT_MEMORY_MIB
+
+    function = click.option(
+        "--memory",
+        type=click.IntRange(min=0),
+        default=DEFAULT_MEMORY_MIB,
+        show_default=True,
+        metavar="MIB",
+        help="The memory (address space, MiB) the queries may use (0: no limit).",
+    )(function)
+    return timeout_option()(function)
+
+
+def max_response_option(function: F) -> F:
+    from belkg.limits import DEFAULT_RESPONSE_MIB
+
+    return click.option(
+        "--max-response",
+        type=click.IntRange(min=1),
+        default=DEFAULT_RESPONSE_MIB,
+        show_default=True,
+        metavar="MIB",
+        help="The largest answer (MiB) to read from the server.",
+    )(function)
+
+
 def output_option(function: F) -> F:
     return click.option(
-        "-o", "--output", metavar="FILE", default=None, help="Write to this file (atomically) instead of stdout."
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="Write to this regular file, replaced atomically (through a link: the file it points to), "
+        "instead of stdout (also -).",
     )(function)
 
 
@@ -308,6 +388,7 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
     from belkg.export import FORMATS, format_for, keeps_graphs, select_graphs, serialize
 
     chosen = format_for(output, fmt)
+    _check_output(output)
     result = state.build()
     data = serialize(select_graphs(result.dataset, graphs), chosen)
     if not keeps_graphs(chosen):
@@ -326,10 +407,12 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
 )
 @click.option("--replace", is_flag=True, help="Replace each graph (HTTP PUT) instead of adding to it (POST).")
 @click.option("--graphs", type=click.Choice(["all", "asserted", "inferred"]), default="all", show_default=True)
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for each request.")
+@timeout_option("Seconds each request may take in all, from connecting to the last byte of the answer.")
+@max_response_option
 @pass_state
-def push_command(state: State, endpoint: str, replace: bool, graphs: str, timeout: float) -> None:
-    """Upload the built graph to a triple store, one request per named graph."""
+def push_command(state: State, endpoint: str, replace: bool, graphs: str, timeout: float, max_response: int) -> None:
+    """Upload the built graph to a triple store, one request per named graph. Each
+    request must be answered 2xx within --timeout seconds (the whole exchange)."""
     from belkg.export import graph_payloads, select_graphs
     from belkg.remote import push_graph
     from belkg.safety import network_allowed
@@ -338,13 +421,21 @@ def push_command(state: State, endpoint: str, replace: bool, graphs: str, timeou
     with network_allowed():
         for graph, data, count in payloads:
             state.progress(f"{'replacing' if replace else 'adding'} <{graph}> ({count} triples)")
-            push_graph(endpoint, graph, data, replace=replace, timeout=timeout)
+            push_graph(endpoint, graph, data, replace=replace, timeout=timeout, max_bytes=max_response << 20)
     total = sum(count for _, _, count in payloads)
     click.echo(f"pushed {len(payloads)} graphs, {total} triples, to {endpoint}", err=True)
 
 
 def main() -> None:
     cli(prog_name="belkg")
+
+
+def _check_output(output: str | None) -> None:
+    """Refuse an -o that is not a regular file before any work is done."""
+    if output and output != "-":
+        from belkg.atomic import regular_target
+
+        regular_target(Path(output))
 
 
 def _write_output(output: str | None, data: str | bytes) -> None:
@@ -354,8 +445,13 @@ def _write_output(output: str | None, data: str | bytes) -> None:
 
         write_atomically(Path(output), raw)
     else:
-        sys.stdout.buffer.write(raw)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.buffer.write(raw)
+            sys.stdout.buffer.flush()
+        except OSError as error:
+            if error.errno not in _OUTPUT_ERRORS:
+                raise
+            _stdout_failed(error)
 
 
 def engine_options(function: F) -> F:
@@ -391,27 +487,25 @@ def engine_options(function: F) -> F:
     default=None,
     help="Run the query on this SPARQL 1.1 endpoint instead of the local build.",
 )
-@click.option(
-    "--timeout",
-    type=float,
-    default=60.0,
-    show_default=True,
-    help="Stop the query after this many seconds (0: no limit).",
-)
+@limit_options
+@max_response_option
 @output_option
 @pass_state
 def query_command(
     state: State, target: str | None, inline: str | None, params: tuple[tuple[str, str], ...],
-    fmt: str | None, engine: str, no_inference: bool, endpoint: str | None, timeout: float, output: str | None,
+    fmt: str | None, engine: str, no_inference: bool, endpoint: str | None, timeout: float, memory: int,
+    max_response: int, output: str | None,
 ) -> None:  # fmt: skip
     """Run a saved query (by name), a .rq file, or -e 'SPARQL' against the built graph,
     or against a SPARQL endpoint with --endpoint."""
     from contextlib import AbstractContextManager, nullcontext
 
-    from belkg.querying import labels_for, prepare, resolve_query, run
+    from belkg.limits import within
+    from belkg.querying import labels_for, resolve_query, run
     from belkg.results import format_for, render, render_graph
-    from belkg.safety import check_query, network_allowed
+    from belkg.safety import network_allowed
 
+    _check_output(output)
     query = resolve_query(state.project(), target, inline, state.cache_root() / "query-headers")
     given = dict(params)
     if len(given) != len(params):
@@ -419,26 +513,26 @@ def query_command(
     where = str(query.path) if query.path else query.name
     guard: AbstractContextManager[None] = nullcontext()
     if endpoint is not None:
-        from belkg.remote import DEFAULT_TIMEOUT, EndpointEngine
+        from belkg.remote import EndpointEngine
 
         if no_inference:
             raise BelkgError("--no-inference works on the local build only; the endpoint decides its default graph")
-        check_query(prepare(query, given), set(), allow_network=True, where=where)
-        runner: Any = EndpointEngine(endpoint, timeout or DEFAULT_TIMEOUT)
-        guard, limit = network_allowed(), None  # the HTTP request carries the time limit
+        runner: Any = EndpointEngine(endpoint, timeout, max_response << 20)
+        guard = network_allowed()
     else:
         runner = state.engine(engine, inference=not no_inference)
-        graphs = set(state.entry().manifest.get("triples_per_graph", {}))
-        check_query(prepare(query, given), graphs, allow_network=state.allow_network, where=where)
-        limit = timeout or None
-    with guard:
-        result = run(runner, query, given, timeout=limit)
+
+    def answer() -> bytes:
+        result = run(runner, query, given)
         chosen = format_for(output, fmt, result.kind)
         if result.kind == "graph":
-            _write_output(output, render_graph(result, chosen))
-            return
+            return render_graph(result, chosen)
         labels = labels_for(runner, result) if chosen in ("table", "md") else {}
-    _write_output(output, render(result, chosen, labels))
+        return render(result, chosen, labels).encode("utf-8")
+
+    with guard:  # an endpoint's requests carry the time limit themselves (see belkg.remote)
+        data = within(answer, None if endpoint else timeout, memory, where)
+    _write_output(output, data)
 
 
 @cli.group("queries", invoke_without_command=True)
@@ -481,18 +575,21 @@ def queries_show(state: State, name: str) -> None:
 @click.option(
     "--network", is_flag=True, help="Instead: network measures of the story view (degree, betweenness, components)."
 )
+@limit_options
 @pass_state
-def stats_command(state: State, fmt: str, network: bool) -> None:
+def stats_command(state: State, fmt: str, network: bool, timeout: float, memory: int) -> None:
     """Triples per graph, things per class, claims per source, kind and hedge,
     corroboration and conflicts; with --network, measures of the story view."""
     from belkg.conflicts import find_conflicts
+    from belkg.limits import within
     from belkg.stats import collect
 
     if network:
-        _network_stats(state, fmt)
+        _network_stats(state, fmt, timeout, memory)
         return
     engine = state.engine()
-    report = collect(engine, find_conflicts(engine, state.project(), state.cache_root() / "query-headers"))
+    headers = state.cache_root() / "query-headers"
+    report = within(lambda: collect(engine, find_conflicts(engine, state.project(), headers)), timeout, memory, "stats")
     if fmt == "json":
         click.echo(json.dumps({title: dict(pairs) for title, pairs in report.items()}, indent=2, ensure_ascii=False))
         return
@@ -513,33 +610,42 @@ def stats_command(state: State, fmt: str, network: bool) -> None:
     help="text: a card; the others: the card's rows in that result format.",
 )
 @engine_options
+@limit_options
 @pass_state
-def entity_command(state: State, spelling: str, fmt: str, engine: str, no_inference: bool) -> None:
+def entity_command(
+    state: State, spelling: str, fmt: str, engine: str, no_inference: bool, timeout: float, memory: int
+) -> None:
     """Everything about one thing, found by any of its spellings: labels, roles and
     offices, events and how it took part, words it said, and the sources with their
     quotes. Several matches are listed, with exit code 2."""
     from belkg.conflicts import concerning, find_conflicts
     from belkg.entity import card, claims_of, render_card, resolve
+    from belkg.limits import within
     from belkg.querying import labels_for
     from belkg.results import render
 
     project = state.project()
     headers = state.cache_root() / "query-headers"
     runner = state.engine(engine, inference=not no_inference)
-    match = resolve(runner, project, spelling, headers)
-    result = card(runner, project, match.iri, headers)
-    labels = labels_for(runner, result) if fmt in ("text", "table", "md") else {}
-    if fmt != "text":
-        click.echo(render(result, fmt, labels), nl=False)
-        return
-    disputes = concerning(find_conflicts(runner, project, headers), match.iri, claims_of(result))
-    click.echo(render_card(match, result, labels, disputes), nl=False)
+
+    def show() -> str:
+        match = resolve(runner, project, spelling, headers)
+        result = card(runner, project, match.iri, headers)
+        labels = labels_for(runner, result) if fmt in ("text", "table", "md") else {}
+        if fmt != "text":
+            return render(result, fmt, labels)
+        disputes = concerning(find_conflicts(runner, project, headers), match.iri, claims_of(result))
+        return render_card(match, result, labels, disputes)
+
+    click.echo(within(show, timeout, memory, "entity"), nl=False)
 
 
-def _network_stats(state: State, fmt: str) -> None:
+def _network_stats(state: State, fmt: str, timeout: float, memory: int) -> None:
+    from belkg.limits import within
     from belkg.network import format_measures, network_measures, story_view
 
-    measures = network_measures(story_view(state.engine()))
+    engine = state.engine()
+    measures = within(lambda: network_measures(story_view(engine)), timeout, memory, "stats")
     if fmt == "json":
         click.echo(json.dumps(measures.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -569,12 +675,13 @@ def _write_file_or_stdout(output: str | None, data: bytes, what: str) -> None:
 )
 @click.option("--title", default=None, help="The picture's or page's title.")
 @engine_options
+@limit_options
 @output_option
 @pass_state
 def viz_command(
     state: State, full: bool, focus_on: str | None, depth: int, query: str | None,
     params: tuple[tuple[str, str], ...], fmt: str | None, title: str | None, engine: str,
-    no_inference: bool, output: str | None,
+    no_inference: bool, timeout: float, memory: int, output: str | None,
 ) -> None:  # fmt: skip
     """See the graph: a picture (.png, .svg), an offline interactive page (.html), or a
     file for Gephi and Cytoscape (.graphml, .gexf, .json).
@@ -583,36 +690,47 @@ def viz_command(
     the roles the claims state, each edge carrying its sources. The format comes from
     the -o extension.
     """
+    from belkg.limits import within
     from belkg.viz import choose_view, format_for, render
 
     chosen = format_for(output, fmt)
+    _check_output(output)
     given = dict(params)
     if len(given) != len(params):
         raise BelkgError("a parameter is given twice")
     if depth != 1 and focus_on is None:
         raise BelkgError("--depth needs --focus")
     runner = state.engine(engine, inference=not no_inference)
-    graph = choose_view(
-        runner, state.project(), full=full, query=query, params=given, focus_on=focus_on, depth=depth,
-        header_cache=state.cache_root() / "query-headers",
-    )  # fmt: skip
-    state.progress(f"drawing {graph.number_of_nodes()} nodes and {graph.number_of_edges()} edges as {chosen}")
-    _write_file_or_stdout(output, render(graph, chosen, title), chosen)
+    project, headers = state.project(), state.cache_root() / "query-headers"
+    state.progress(f"drawing the view as {chosen}")
+
+    def draw() -> bytes:
+        graph = choose_view(
+            runner, project, full=full, query=query, params=given, focus_on=focus_on, depth=depth,
+            header_cache=headers,
+        )  # fmt: skip
+        return render(graph, chosen, title)
+
+    _write_file_or_stdout(output, within(draw, timeout, memory, "viz"), chosen)
 
 
 @cli.command("timeline")
 @click.option("--format", "fmt", type=click.Choice(["png", "svg", "html"]), default=None, help="Default: from -o.")
+@limit_options
 @output_option
 @pass_state
-def timeline_command(state: State, fmt: str | None, output: str | None) -> None:
+def timeline_command(state: State, fmt: str | None, timeout: float, memory: int, output: str | None) -> None:
     """Events on a time axis, each date at its precision (a day, a month, a year); undated
     events placed by their bounds, or listed apart with the sources' words."""
+    from belkg.limits import within
     from belkg.timeline import TIMELINE_FORMATS, collect, render
     from belkg.viz import format_for
 
     chosen = format_for(output, fmt, TIMELINE_FORMATS)
-    timeline = collect(state.engine(), state.project(), state.cache_root() / "query-headers")
-    _write_file_or_stdout(output, render(timeline, chosen), chosen)
+    _check_output(output)
+    engine, project, headers = state.engine(), state.project(), state.cache_root() / "query-headers"
+    data = within(lambda: render(collect(engine, project, headers), chosen), timeout, memory, "timeline")
+    _write_file_or_stdout(output, data, chosen)
 
 
 if __name__ == "__main__":  # pragma: no cover

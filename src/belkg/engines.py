@@ -2,7 +2,9 @@
 
 Both return the same QueryResult of plain terms. With inference, a query's default graph
 is the union of every graph of the build; without, only the hand-written (asserted)
-graphs: ontology, register and documents.
+graphs: ontology, register and documents. A query with FROM or FROM NAMED reads exactly
+the graphs it names, as SPARQL says. Every query passes the safety gate first
+(`belkg.safety.Gate`): `run` is the only way in.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any, Protocol
 
 from belkg.errors import BelkgError
 from belkg.prefixes import DERIVED_GRAPHS
+from belkg.safety import Gate
 from belkg.terms import Term
 
 ENGINES = ("oxigraph", "rdflib")
@@ -31,8 +34,9 @@ class QueryResult:
 
 class Engine(Protocol):
     name: str
+    gate: Gate
 
-    def run(self, text: str) -> QueryResult: ...
+    def run(self, text: str, where: str | None = None) -> QueryResult: ...
 
 
 def _syntax_error(error: Exception, where: str | None) -> BelkgError:
@@ -58,24 +62,36 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, store_dir: Path, *, inference: bool = True) -> None:
+    def __init__(
+        self,
+        store_dir: Path,
+        *,
+        inference: bool = True,
+        allow_network: bool = False,
+        checks_cache: Path | None = None,
+    ) -> None:
         import pyoxigraph
 
         self._ox = pyoxigraph
-        self.store = pyoxigraph.Store.read_only(str(store_dir))
+        self._store = pyoxigraph.Store.read_only(str(store_dir))
         self.inference = inference
+        self.graphs = [graph for graph in self._store.named_graphs() if inference or graph.value not in DERIVED_GRAPHS]
+        self.gate = Gate((graph.value for graph in self.graphs), allow_network=allow_network, cache_dir=checks_cache)
 
     def run(self, text: str, where: str | None = None) -> QueryResult:
         ox = self._ox
+        checked = self.gate.check(text, where)
         options: dict[str, Any] = {}
-        if self.inference:
+        if checked.default_graphs is not None and checked.named_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in checked.default_graphs]
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in checked.named_graphs]
+        elif self.inference:
             options["use_default_graph_as_union"] = True
         else:
-            options["default_graph"] = [
-                graph for graph in self.store.named_graphs() if graph.value not in DERIVED_GRAPHS
-            ]
+            options["default_graph"] = self.graphs
+            options["named_graphs"] = self.graphs
         try:
-            result = self.store.query(text, **options)
+            result = self._store.query(checked.text, **options)
         except SyntaxError as error:
             raise _syntax_error(error, where) from None
         if isinstance(result, ox.QueryBoolean):
@@ -96,31 +112,53 @@ class OxigraphEngine:
         return QueryResult("graph", triples=triples)
 
 
+def _never_load_graphs() -> None:
+    """rdflib would fetch a FROM graph it lacks from the web or a file; the gate refuses
+    those, and with this rdflib takes FROM from the dataset only."""
+    import rdflib.plugins.sparql
+
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+
 class RdflibEngine:
     """The reference engine: rdflib over the cached N-Quads (slow to load; exact)."""
 
     name = "rdflib"
 
-    def __init__(self, nquads: Path, *, inference: bool = True) -> None:
+    def __init__(
+        self,
+        nquads: Path,
+        *,
+        inference: bool = True,
+        allow_network: bool = False,
+        checks_cache: Path | None = None,
+    ) -> None:
         from rdflib import Dataset
 
         from belkg.build import quiet_rdflib_logging
 
         quiet_rdflib_logging()
+        _never_load_graphs()
         from belkg.loading import as_written
 
         full = Dataset(default_union=True)
         with as_written():
             full.parse(nquads, format="nquads")
         if inference:
-            self.dataset = full
+            self._dataset = full
         else:
-            self.dataset = Dataset(default_union=True)
+            self._dataset = Dataset(default_union=True)
             for graph in full.graphs():
                 if str(graph.identifier) not in DERIVED_GRAPHS:
-                    target = self.dataset.graph(graph.identifier)
+                    target = self._dataset.graph(graph.identifier)
                     for triple in graph:
                         target.add(triple)
+        self.gate = self.gate_for(self._dataset, allow_network=allow_network, checks_cache=checks_cache)
+
+    @staticmethod
+    def gate_for(dataset: Any, *, allow_network: bool = False, checks_cache: Path | None = None) -> Gate:
+        graphs = (str(graph.identifier) for graph in dataset.graphs() if len(graph))
+        return Gate(graphs, allow_network=allow_network, cache_dir=checks_cache)
 
     @staticmethod
     def _term(term: Any) -> Term:
@@ -136,8 +174,14 @@ class RdflibEngine:
         raise BelkgError(f"unsupported term in result: {term!r}")
 
     def run(self, text: str, where: str | None = None) -> QueryResult:
+        from rdflib.plugins.sparql.algebra import translateQuery
+
+        from belkg.safety import parse_canonical
+
+        checked = self.gate.check(text, where)
         try:
-            result = self.dataset.query(text)
+            # The parse the gate read: given as text, rdflib would write out escapes again.
+            result = self._dataset.query(translateQuery(parse_canonical(checked.text)))
         except Exception as error:  # pyparsing and rdflib raise many types for bad SPARQL
             raise _syntax_error(error, where) from None
         if result.type == "ASK":

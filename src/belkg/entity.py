@@ -9,7 +9,7 @@ from pathlib import Path
 from belkg.catalogue import find_saved_query
 from belkg.conflicts import Conflict
 from belkg.engines import Engine, QueryResult
-from belkg.errors import BelkgError
+from belkg.errors import BelkgError, check_utf8
 from belkg.prefixes import ENTITIES_GRAPH, expand, shorten
 from belkg.project import Project
 from belkg.querying import run
@@ -54,7 +54,7 @@ def _by_iri(engine: Engine, iri: str) -> list[Match]:
 def resolve(engine: Engine, project: Project, spelling: str, header_cache: Path | None = None) -> Match:
     """The one thing a spelling (or an IRI, or bkd:slug) names; none or several is an
     error listing them."""
-    iri = expand(spelling.strip())
+    iri = expand(check_utf8(spelling, "entity").strip())
     if is_valid_iri(iri) and iri.startswith(("http://", "https://")):
         matches = _by_iri(engine, iri)
     else:

@@ -25,3 +25,22 @@ class BelkgError(Exception):
         if self.location:
             return f"{self.location}: {self.message}"
         return self.message
+
+
+def check_utf8(text: str, where: str | None = None) -> str:
+    """The text, if it is UTF-8: a command-line argument with bytes that are not arrives
+    with those bytes as lone surrogates, which no engine or file accepts."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        offset = len(text[: error.start].encode("utf-8", "surrogateescape"))
+        raise BelkgError(f"not UTF-8 text (byte {offset})", where) from None
+    return text
+
+
+def printable(text: str) -> str:
+    """A message as one printable line: any such surrogate shown as U+FFFD, line breaks
+    (from a library's or a server's words) as spaces."""
+    import re
+
+    return re.sub(r"\s*[\r\n]+\s*", " ", text.strip()).encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -16,6 +16,11 @@ from rdflib.term import Node
 from belkg.errors import BelkgError
 from belkg.namespaces import ENTITIES_GRAPH, IDENTITIES_GRAPH, ONTOLOGY_GRAPH, document_iri
 from belkg.project import Project
+from belkg.terms import is_valid_iri
+
+# Oxigraph reads one statement of at most 16 MiB (with its subject, predicate and graph).
+MAX_LITERAL_BYTES = (16 << 20) - (64 << 10)
+MAX_LITERAL_CHARACTERS = MAX_LITERAL_BYTES // 4  # below this, no literal can be too large
 
 
 @dataclass
@@ -144,6 +149,14 @@ def _check_terms(graph: Graph, text: str, shown: str) -> None:
                         f"not a valid IRI: <{iri}>",
                         shown + _line_containing(text, iri.split()[0] if iri.split() else iri),
                     ) from None
+            if isinstance(term, Literal) and len(str(term)) > MAX_LITERAL_CHARACTERS:
+                size = len(str(term).encode("utf-8", "surrogatepass"))
+                if size > MAX_LITERAL_BYTES:
+                    raise BelkgError(
+                        f"a literal of {size / (1 << 20):.1f} MiB; the query store holds literals of up to "
+                        f"{MAX_LITERAL_BYTES / (1 << 20):.0f} MiB",
+                        shown + _line_containing(text, str(term)[:40]),
+                    )
             if isinstance(term, Literal) and term.language:
                 try:
                     pyoxigraph.Literal("x", language=term.language)
@@ -183,6 +196,12 @@ def load_project(project: Project) -> LoadedGraph:
         if seed is None:
             raise BelkgError(f"no seed for this document file: expected seeds/{path.stem}.txt", project.relative(path))
         name = document_iri(seed_stem(path))
+        if not is_valid_iri(str(name)):
+            raise BelkgError(
+                f"the file name before its first '_' ({seed_stem(path)!r}) names the document <{name}>, "
+                "which is not a valid IRI: use letters, digits and '-' there",
+                project.relative(path),
+            )
         if name in loaded.files:
             raise BelkgError(
                 f"two document files for {name}: {project.relative(loaded.files[name])} and this one",

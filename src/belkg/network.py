@@ -116,8 +116,9 @@ class DatasetEngine(RdflibEngine):
     """The rdflib engine over a Dataset already in memory (such as a Build's)."""
 
     def __init__(self, dataset: Dataset) -> None:
-        self.dataset = dataset
+        self._dataset = dataset
         self.inference = True
+        self.gate = self.gate_for(dataset)
 
 
 def as_engine(source: Engine | Dataset) -> Engine:

@@ -8,19 +8,41 @@ from belkg.binding import apply_bindings, bind_parameters
 from belkg.cache import CacheEntry
 from belkg.catalogue import SavedQuery, find_saved_query, parse_saved_query
 from belkg.engines import ENGINES, Engine, OxigraphEngine, QueryResult, RdflibEngine
-from belkg.errors import BelkgError
+from belkg.errors import BelkgError, check_utf8
+from belkg.limits import DEFAULT_MEMORY_MIB, within
 from belkg.prefixes import PREFIXES
 from belkg.project import Project
 from belkg.results import Labels
 
 _LABEL_PROPERTIES = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label")
+# One text for every lookup (not a VALUES block of the result's IRIs), so the gate's
+# verdict on it is cached and its cost does not grow with the result.
+_LABELS = (
+    "SELECT ?thing ?property ?label WHERE { "
+    f"VALUES ?property {{ {' '.join(f'<{p}>' for p in _LABEL_PROPERTIES)} }} "
+    "?thing ?property ?label . FILTER (isIRI(?thing)) "
+    'FILTER (LANG(?label) = "" || LANGMATCHES(LANG(?label), "en")) }'
+)
 
 
-def open_engine(entry: CacheEntry, name: str = "oxigraph", *, inference: bool = True) -> Engine:
+def open_engine(
+    entry: CacheEntry,
+    name: str = "oxigraph",
+    *,
+    inference: bool = True,
+    allow_network: bool = False,
+    checks_cache: Path | None = None,
+) -> Engine:
+    """An engine over a build, its queries passed by a gate that allows the network only
+    if asked (and keeps its verdicts in checks_cache, if given)."""
     if name == "oxigraph":
-        return OxigraphEngine(entry.store_dir, inference=inference)
+        return OxigraphEngine(
+            entry.store_dir, inference=inference, allow_network=allow_network, checks_cache=checks_cache
+        )
     if name == "rdflib":
-        return RdflibEngine(entry.dataset_file, inference=inference)
+        return RdflibEngine(
+            entry.dataset_file, inference=inference, allow_network=allow_network, checks_cache=checks_cache
+        )
     raise BelkgError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
@@ -32,7 +54,7 @@ def resolve_query(
     if inline is not None:
         if target is not None:
             raise BelkgError("give either a query name or file, or -e TEXT, not both")
-        return SavedQuery(name="-e", summary="", description="", text=inline)
+        return SavedQuery(name="-e", summary="", description="", text=check_utf8(inline, "-e"))
     if target is None:
         raise BelkgError("which query? give a saved query's name, a .rq file, or -e TEXT")
     path = Path(target)
@@ -58,66 +80,19 @@ def run(
     engine: Engine, query: SavedQuery, params: dict[str, str] | None = None, *, timeout: float | None = None
 ) -> QueryResult:
     """Run a query with its parameters bound; with a timeout, in a child process that is
-    stopped when the time is up."""
+    stopped when the time is up (see belkg.limits)."""
     text = prepare(query, params or {})
     where = str(query.path) if query.path else query.name
     if timeout is None:
-        return engine.run(text, where)  # type: ignore[call-arg]
-    return run_limited(engine, text, timeout, where)
+        return engine.run(text, where)
+    return within(lambda: engine.run(text, where), timeout, DEFAULT_MEMORY_MIB, where)
 
 
-def run_limited(engine: Engine, text: str, seconds: float, where: str | None = None) -> QueryResult:
-    """Run the query in a forked child and kill it after `seconds`: neither engine can
-    be interrupted from Python while it evaluates. Without fork, run it directly."""
-    import os
-
-    if not hasattr(os, "fork") or getattr(engine, "name", "") == "endpoint":
-        return engine.run(text, where)  # type: ignore[call-arg]
-    import pickle
-    import select
-    import signal
-    import time
-
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child process
-        os.close(read_end)
-        try:
-            try:
-                outcome: tuple[object, ...] = ("ok", engine.run(text, where))  # type: ignore[call-arg]
-            except BelkgError as error:
-                outcome = ("error", error.message, error.location)
-            except BaseException as error:  # the child must always report and exit
-                outcome = ("error", f"the query failed: {type(error).__name__}: {error}", where)
-            with os.fdopen(write_end, "wb") as stream:
-                stream.write(pickle.dumps(outcome))
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    chunks = []
-    deadline = time.monotonic() + seconds
-    with os.fdopen(read_end, "rb", buffering=0) as stream:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([stream], [], [], remaining)[0]:
-                os.kill(child, signal.SIGKILL)
-                os.waitpid(child, 0)
-                raise BelkgError(
-                    f"the query ran longer than {seconds:g} s and was stopped; raise --timeout or narrow the query",
-                    where,
-                )
-            chunk = stream.read(1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    os.waitpid(child, 0)
-    if not chunks:
-        raise BelkgError("the query process ended without a result", where)
-    outcome = pickle.loads(b"".join(chunks))
-    if outcome[0] == "error":
-        raise BelkgError(str(outcome[1]), None if outcome[2] is None else str(outcome[2]))
-    assert isinstance(outcome[1], QueryResult)
-    return outcome[1]
+def answer(engine: Engine, query: SavedQuery, params: dict[str, str], *, labels: bool) -> tuple[QueryResult, Labels]:
+    """A query's result and, if asked, the labels of the IRIs in it: the work of `belkg
+    query`, to be run under one limit."""
+    result = run(engine, query, params)
+    return result, labels_for(engine, result) if labels and result.kind == "select" else {}
 
 
 def labels_for(engine: Engine, result: QueryResult) -> Labels:
@@ -125,14 +100,13 @@ def labels_for(engine: Engine, result: QueryResult) -> Labels:
     iris = sorted({term.value for row in result.rows for term in row.values() if term.is_iri})
     if not iris:
         return {}
-    values = " ".join(f"<{iri}>" for iri in iris)
-    text = (
-        f"SELECT ?thing ?property ?label WHERE {{ VALUES ?thing {{ {values} }} "
-        f"VALUES ?property {{ {' '.join(f'<{p}>' for p in _LABEL_PROPERTIES)} }} "
-        "?thing ?property ?label . "
-        'FILTER (LANG(?label) = "" || LANGMATCHES(LANG(?label), "en")) }'
-    )
+    wanted = set(iris)
+    text = _LABELS
+    if engine.name == "endpoint":  # a server's graph may be big: ask for these IRIs only
+        values = " ".join(f"<{iri}>" for iri in iris)
+        text = text.replace("WHERE { ", f"WHERE {{ VALUES ?thing {{ {values} }} ", 1)
     found: dict[str, dict[str, str]] = {}
     for row in engine.run(text).rows:
-        found.setdefault(row["thing"].value, {})[row["property"].value] = row["label"].value
+        if row["thing"].value in wanted:
+            found.setdefault(row["thing"].value, {})[row["property"].value] = row["label"].value
     return {iri: next(props[p] for p in _LABEL_PROPERTIES if p in props) for iri, props in found.items()}

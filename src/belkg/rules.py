@@ -32,12 +32,19 @@ def derive_edges(store: Any, rule_files: list[Path], shown: dict[Path, str] | No
     triples they build, without repeats, in a fixed order."""
     import pyoxigraph
 
+    from belkg.safety import Gate
+
+    gate = Gate(graph.value for graph in store.named_graphs())
     edges: set[Any] = set()
     for path in rule_files:
         name = (shown or {}).get(path, str(path))
         text = read_text(path, name)
+        analysis = gate.analysis(gate.canonical(text, name), name)
+        if analysis.syntax_error:
+            raise _rule_error(SyntaxError(analysis.syntax_error), name)
+        checked = gate.check(text, name)
         try:
-            result = store.query(text, use_default_graph_as_union=True)
+            result = store.query(checked.text, use_default_graph_as_union=True)
         except SyntaxError as error:
             raise _rule_error(error, name) from None
         if not isinstance(result, pyoxigraph.QueryTriples):

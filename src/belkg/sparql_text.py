@@ -37,3 +37,41 @@ def mask(text: str, *, strings: bool = False) -> str:
         return token
 
     return LEXEMES.sub(replace, text)
+
+
+_BRACKETS = re.compile(LEXEMES.pattern.replace(r"|\bWHERE\b|[{}]", r"|[{}()\[\]]"), re.IGNORECASE)
+
+
+def nesting_depth(text: str) -> int:
+    """How deep groups, brackets and parentheses nest (outside strings, IRIs and comments)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        token = match.group(0)
+        if token in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "})]":
+            depth -= 1
+    return deepest
+
+
+# SPARQL's codepoint escapes, read as rdflib's parser reads them: before any other
+# parsing, anywhere in the text (SPARQL 1.1 § 19.2).
+ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
+
+
+def expand_escapes(text: str) -> str:
+    """The text with every \\uXXXX and \\UXXXXXXXX written out as its character, in
+    one pass. An escape of no character (a surrogate, beyond U+10FFFF) raises ValueError,
+    and so does an escaped backslash: it could make a new escape of what follows, which
+    engines would read differently."""
+
+    def expand(match: re.Match[str]) -> str:
+        code = int(match.group(1), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise ValueError(f"{match.group(0)} is not the escape of a character")
+        if code == 0x5C:
+            raise ValueError(f"{match.group(0)} writes a backslash; write \\\\ instead")
+        return chr(code)
+
+    return ESCAPE.sub(expand, text)

@@ -1,0 +1,170 @@
+"""Run a command's work under a time and a memory limit, in a child process.
+
+Neither engine can be interrupted from Python while it evaluates, so the work runs in a
+forked child that the parent kills when the time is up. The child's address space is
+capped (RLIMIT_AS), so a runaway query fails there instead of exhausting the machine,
+and the child is tied to its parent (PR_SET_PDEATHSIG on Linux, else a watchdog thread):
+it never outlives it. Without fork (Windows) the work runs directly, without limits.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from typing import TypeVar, cast
+
+from belkg.errors import BelkgError
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MIB = 4096
+DEFAULT_RESPONSE_MIB = 256  # the largest answer read from a SPARQL server
+_PR_SET_PDEATHSIG = 1
+
+
+def check_seconds(value: float, option: str = "--timeout") -> float:
+    """A time limit must be a finite number of seconds, 0 or more."""
+    if math.isnan(value) or math.isinf(value) or value < 0:
+        raise BelkgError(f"{option} must be a finite number of seconds, 0 or more (0: no limit), not {value:g}")
+    return value
+
+
+def _die_with(parent: int) -> None:
+    """Make the kernel kill this process when its parent dies."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError
+    except (OSError, AttributeError):
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the call above
+        os._exit(1)
+
+
+def _quiet_stderr() -> None:
+    """The child reports through its pipe; what Rust prints when an allocation fails
+    ("memory allocation of N bytes failed", a backtrace) would be lines the user did not
+    ask for; so would the fault handler's report of the abort that follows."""
+    import faulthandler
+
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _limit_memory(mebibytes: int) -> None:
+    import resource
+
+    limit = mebibytes << 20
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _memory_error(memory: int | None, where: str | None) -> BelkgError:
+    return BelkgError(
+        f"the query needed more than {memory} MiB of memory and was stopped; raise --memory or narrow the query",
+        where,
+    )
+
+
+def _timeout_error(seconds: float, where: str | None) -> BelkgError:
+    return BelkgError(
+        f"the query ran longer than {seconds:g} s and was stopped; raise --timeout or narrow the query", where
+    )
+
+
+def within(
+    work: Callable[[], T],
+    seconds: float | None = DEFAULT_TIMEOUT,
+    memory: int | None = DEFAULT_MEMORY_MIB,
+    where: str | None = None,
+    *,
+    timeout_error: Callable[[], BelkgError] | None = None,
+) -> T:
+    """The result of work(), computed in a child process stopped after `seconds` (None or
+    0: no time limit) and capped at `memory` MiB (None: no cap). Errors in the child come
+    back as the BelkgError they were."""
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows
+        return work()
+    import pickle
+    import select
+    import signal
+    import time
+
+    seconds = seconds or None
+    parent = os.getpid()
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child process
+        os.close(read_end)
+        try:
+            _die_with(parent)
+            _quiet_stderr()
+            if memory:
+                _limit_memory(memory)
+            try:
+                outcome: tuple[object, ...] = ("ok", work())
+            except BelkgError as error:
+                outcome = ("error", error.message, error.location)
+            except MemoryError:
+                outcome = ("memory",)
+            except BaseException as error:  # the child must always report and exit
+                outcome = ("error", f"failed: {type(error).__name__}: {error}", where)
+            try:
+                data = pickle.dumps(outcome)
+            except MemoryError:
+                data = pickle.dumps(("memory",))
+            with os.fdopen(write_end, "wb") as stream:
+                stream.write(data)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    chunks = []
+    deadline = None if seconds is None else time.monotonic() + seconds
+    finished = False
+    try:
+        with os.fdopen(read_end, "rb", buffering=0) as stream:
+            while True:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if (remaining is not None and remaining <= 0) or not select.select([stream], [], [], remaining)[0]:
+                    raise timeout_error() if timeout_error else _timeout_error(seconds or 0, where)
+                chunk = stream.read(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        _, status = os.waitpid(child, 0)
+        finished = True
+    finally:
+        if not finished:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+    if not chunks:
+        if os.WIFSIGNALED(status):
+            # A failed allocation in Oxigraph's Rust code aborts the process.
+            if memory:
+                raise _memory_error(memory, where)
+            raise BelkgError(f"the query process was killed by signal {os.WTERMSIG(status)}", where)
+        raise BelkgError("the query process ended without a result", where)
+    outcome = pickle.loads(b"".join(chunks))
+    if outcome[0] == "memory":
+        raise _memory_error(memory, where)
+    if outcome[0] == "error":
+        raise BelkgError(str(outcome[1]), None if outcome[2] is None else str(outcome[2]))
+    return cast(T, outcome[1])
