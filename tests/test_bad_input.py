@@ -1314,8 +1314,15 @@ def test_the_same_claim_in_two_documents_is_a_finding(tiny_project, tmp_path):
     assert_findings(
         belkg(project.root, tmp_path / "cache", "validate"),
         [
+            # two documents now describe the release: that they are one is a judgement to record
+            "kg/entities.ttl:7: bkd:the-release (release of Alice): [identity] 2 documents describe it "
+            "(bkd:doc-900, bkd:doc-901), but no identity judgement gives the words of bkd:doc-900, bkd:doc-901. "
+            "Fix: add to kg/identities.ttl a bk:IdentityJudgement that bk:identifies bkd:the-release, with a "
+            "bk:basis quote from each document and a bk:reason",
+            "kg/901_again.ttl:16: bkd:claim-900-001 (“Alice Example was freed”): [claim-number] a claim of this "
+            "file is named bkd:claim-900-001. Fix: name the claims of this file bkd:claim-901-NNN",
             "kg/901_again.ttl:16: bkd:claim-900-001 (“Alice Example was freed”): [duplicate-claim] "
             f"bkd:claim-900-001 is already a claim of {DOC}; a claim IRI belongs to one document. "
-            "Fix: give this document's claim its own IRI (numbered for this document)"
+            "Fix: give this document's claim its own IRI (numbered for this document)",
         ],
     )
