@@ -1325,4 +1325,5 @@ def test_the_same_claim_in_two_documents_is_a_finding(tiny_project, tmp_path):
             f"bkd:claim-900-001 is already a claim of {DOC}; a claim IRI belongs to one document. "
             "Fix: give this document's claim its own IRI (numbered for this document)",
         ],
+        files=2,
     )
