@@ -470,8 +470,10 @@ def draw(graph: NetworkGraph, fmt: str, *, title: str | None = None, edge_labels
     if edge_labels == "auto":
         edge_labels = "all" if small else "deal"
     boxes = node_boxes(graph, base=11.0 if small else 8.5, hub=13.5 if small else 11.0, wrap=20 if small else 22)
-    # Room between boxes for the edges to show: a focus view's rings already space them.
-    gap = 0.5 if small and "focus" not in graph.graph else 0.14
+    # Room between boxes for the edges and their role names to show. A focus view's rings
+    # are spaced by it too: a few things get the room a role name needs between boxes;
+    # many already sit on rings wide enough.
+    gap = 0.5 if small and ("focus" not in graph.graph or graph.number_of_nodes() <= 20) else 0.14
     positions = layout(graph, boxes, room=3.2 if small else 5.0, gap=gap)
 
     left = min(x - boxes[n].width / 2 for n, (x, _) in positions.items())
@@ -676,6 +678,6 @@ def _edge_label(
     occupied.append(box)
     axes.text(
         x, y, text, ha="center", va="center", fontsize=size, color=colour, rotation=angle,
-        rotation_mode="anchor", family="DejaVu Sans", zorder=2,
+        rotation_mode="anchor", family="DejaVu Sans", zorder=4,
         bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
     )  # fmt: skip
