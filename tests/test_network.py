@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 
@@ -23,6 +26,7 @@ from belkg.network import focus, network_measures, story_view
 from belkg.querying import open_engine
 from belkg.timeline import collect, span
 from belkg.timeline import render as render_timeline
+from belkg.viz import default_title
 
 BK = Namespace("https://w3id.org/belkg/ontology#")
 BKD = Namespace("https://w3id.org/belkg/id/")
@@ -199,6 +203,14 @@ def _reload(path, fmt):
     return nx.cytoscape_graph(json.loads(path.read_text(encoding="utf-8")))
 
 
+def test_the_cytoscape_file_has_its_graph_data_as_an_object(story):
+    data = json.loads(write_graph(story, "json"))
+    assert isinstance(data["data"], dict)
+    assert data["data"]["view"] == "story"
+    assert "https://w3id.org/belkg/id/doc-000" in data["data"]["documents"]
+    assert {"nodes", "edges"} <= set(data["elements"])
+
+
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])
 def test_graph_files_reload_with_the_same_counts(story, tmp_path, fmt):
     path = tmp_path / f"story.{fmt}"
@@ -285,6 +297,69 @@ def test_the_focus_picture_is_a_valid_png_with_the_focus(story):
     assert "release of 52" in text and "political prisoners" in text
     assert "negotiator" in text  # every role is written in a focus view
     assert len(re.findall(r"\breleased\b", text)) >= 10
+
+
+STATKEVICH = str(BKD["mikola-statkevich"])
+
+
+def test_the_role_names_of_a_small_focus_view_are_drawn_over_the_boxes(story):
+    near = focus(story, STATKEVICH, 1)
+    root = ET.fromstring(draw(near, "svg"))
+    # SVG draws in document order: what comes later is on top.
+    texts = ["".join(element.itertext()) for element in root.iter("{http://www.w3.org/2000/svg}text")]
+    boxes = node_boxes(near)
+    node_labels = {box.text.split("\n")[0] for box in boxes.values()}
+    roles = {str(data["role"]) for _, _, data in near.edges(data=True)}
+    last_node = max(i for i, text in enumerate(texts) if text in node_labels)
+    role_positions = [i for i, text in enumerate(texts) if any(text.startswith(role) for role in roles)]
+    assert role_positions and min(role_positions) > last_node
+
+
+def test_titles_count_in_the_singular_and_the_plural(story):
+    graph = nx.MultiDiGraph(view="story", focus="a", depth=1)
+    graph.add_node("a", label="A")
+    graph.add_node("b", label="B")
+    graph.add_edge("a", "b", role="released")
+    assert default_title(graph) == "A: everything within 1 step (2 things, 1 edge)"
+    graph.add_edge("b", "a", role="released")
+    assert default_title(graph) == "A: everything within 1 step (2 things, 2 edges)"
+    alone = focus(story, STATKEVICH, 0)
+    assert default_title(alone) == "Mikola Statkevich: everything within 0 steps (1 thing, 0 edges)"
+    del graph.graph["focus"]
+    graph.remove_node("b")
+    assert default_title(graph) == "belkg: who took part in what, as the sources tell it (1 thing, 0 edges)"
+
+
+# Run in a fresh process: every format of a small focus view and the story view's SVG,
+# as SHA-256 digests.
+_PICTURES = f"""
+import hashlib, json, sys
+from pathlib import Path
+from belkg.build import build
+from belkg.network import focus, story_view
+from belkg.project import Project
+from belkg.querying import open_engine
+from belkg.viz import VIEW_FORMATS, render
+
+story = story_view(open_engine(build(Project(Path(sys.argv[1])), Path(sys.argv[2])).entry))
+near = focus(story, {STATKEVICH!r}, 1)
+digests = {{fmt: hashlib.sha256(render(near, fmt)).hexdigest() for fmt in VIEW_FORMATS}}
+digests["story svg"] = hashlib.sha256(render(story, "svg")).hexdigest()
+print(json.dumps(digests))
+"""
+
+
+def test_pictures_and_files_are_the_same_bytes_whatever_the_hash_seed(project, session_cache, built):
+    command = [sys.executable, "-c", _PICTURES, str(project.root), str(session_cache)]
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+        for environment in ({**os.environ, "PYTHONHASHSEED": seed} for seed in ("1", "2"))
+    ]
+    outputs = [process.communicate(timeout=300) for process in processes]
+    assert all(process.returncode == 0 for process in processes), [error for _, error in outputs]
+    first, second = (json.loads(out) for out, _ in outputs)
+    assert set(first) == {"png", "svg", "html", "graphml", "gexf", "json", "story svg"}
+    assert first == second
 
 
 def test_drawing_an_empty_view_is_an_error():

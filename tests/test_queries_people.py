@@ -216,7 +216,8 @@ def test_quotations_every_speaker_and_the_second_hand_ones(run_saved):
 def card(run_saved, thing: str) -> list[dict[str, str]]:
     rows = run_saved("entity-card", thing=BKD + thing)
     sections = [r["section"] for r in rows]
-    order = ["label", "type", "role", "event", "quote", "source", "identity"]
+    others, documents = "other claims naming it", "documents it wrote or published"
+    order = ["label", "type", "role", "event", "quote", others, documents, "identity"]
     assert sections == sorted(sections, key=order.index), "sections out of order"
     for row in rows:
         if "claim" in row:
@@ -252,15 +253,19 @@ def test_entity_card_of_coale(run_saved):
         ("Our mission is to get them all out now", "coale-statement"),
         ("Eventually, hopefully within a short period of time everybody will be out.", "coale-statement"),
     }
-    assert {
-        (short(r["claim"]), short(r["property"]), r["valueLabel"], r.get("qualifier"))
+    # other claims, by kind: the kind in context, the property naming him in valueLabel
+    assert [
+        (short(r["claim"]), short(r["property"]), r["contextLabel"], r["valueLabel"], r.get("qualifier"))
         for r in rows
-        if r["section"] == "source"
-    } == {
-        ("claim-004-054", "demander", "demand claim", "hoped for"),
-        ("claim-004-055", "statedBy", "count claim", "described as, stated by John Coale"),
-        ("claim-004-060", "statedBy", "participation claim", "hoped for, stated by John Coale"),
-    }
+        if r["section"] == "other claims naming it"
+    ] == [
+        ("claim-004-055", "statedBy", "count claim", "stated by", "described as, stated by John Coale"),
+        ("claim-004-054", "demander", "demand claim", "demander", "hoped for"),
+        ("claim-004-060", "statedBy", "participation claim", "stated by", "hoped for, stated by John Coale"),
+    ]
+    assert {short(r["context"]) for r in rows if r["section"] == "other claims naming it"} == {
+        "CountClaim", "DemandClaim", "ParticipationClaim",
+    }  # fmt: skip
 
 
 def test_entity_card_of_statkevich(run_saved):
@@ -285,23 +290,59 @@ def test_entity_card_of_statkevich(run_saved):
         ("transfer-to-lithuania", "Transferee", "reportedly, refused", "doc-002"),
         # 003: "Courageous people who wanted to ... run in the 2020 presidential election"
         ("belarus-presidential-election-2020", "Candidate", "intended", "doc-003"),
+        # the sentence claims (003 and 004), in the sentencings, with their terms
         ("sentencing-of-2020-candidates", "Convict", None, "doc-003"),
+        ("statkevich-sentencing", "Convict", None, "doc-004"),
     }
+    sentenced = [
+        (short(r["claim"]), r["valueLabel"])
+        for r in rows
+        if r["section"] == "event" and r["value"] == BKD + "sentencing-of-2020-candidates"
+    ]
+    # the participation as convict and the sentence read as one fact
+    assert {label for _, label in sentenced} == {
+        "sentencing of the 2020 presidential hopefuls: 10 to 20 years in prison"
+    }
+    assert {claim for claim, _ in sentenced} == {"claim-003-022", "claim-003-026"}
     assert not [r for r in rows if r["section"] == "quote"]
-    assert {(short(r["claim"]), short(r["property"])) for r in rows if r["section"] == "source"} == {
+    assert {(short(r["claim"]), short(r["property"])) for r in rows if r["section"] == "other claims naming it"} == {
         ("claim-002-079", "agent"),  # one of those who reportedly refused to leave
         ("claim-002-095", "locatedAgent"),  # stuck in the border region
         ("claim-003-014", "about"),
-        ("claim-003-022", "convict"),
         ("claim-004-036", "about"),
         ("claim-004-038", "national"),
-        ("claim-004-039", "convict"),
     }
+
+
+def test_entity_card_labels_the_preferred_first_then_the_fuller_spellings(run_saved):
+    rows = card(run_saved, "donald-trump")
+    assert [(r["contextLabel"], r["value"]) for r in rows if r["section"] == "label"] == [
+        ("preferred label", "Donald Trump"),
+        ("other spelling", "Mr Trump"),
+        ("other spelling", "Donald"),
+        ("other spelling", "Trump"),
+    ]
+
+
+def test_entity_card_text_shows_a_sentencing_once_with_the_words_of_both_claims(belkg):
+    result = belkg("entity", "Mikola Statkevich")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert text.count("sentencing of the 2020 presidential hopefuls") == 1
+    (start,) = [i for i, line in enumerate(text.splitlines()) if "sentencing of the 2020" in line]
+    assert text.splitlines()[start : start + 3] == [
+        "  - convict: sentencing of the 2020 presidential hopefuls: 10 to 20 years in prison  [bkd:doc-003]",
+        "      “Mikola Statkevich, etc were sentenced to 10 to 20 years in prison.”",
+        "      “Mikola Statkevich, etc were sentenced”",
+    ]
+    assert "\nother claims naming it:\n  - assessment claim: about  [bkd:doc-003]\n" in text
+    assert "\nsource:\n" not in text
+    assert text.index("preferred label: Mikola Statkevich") < text.index("other spelling: Mikalai Statkevich")
 
 
 def test_entity_card_lists_the_documents_a_person_wrote(run_saved):
     rows = card(run_saved, "dmitry-bolkunets")
-    documents = [r for r in rows if r["section"] == "source" and "claim" not in r]
+    documents = [r for r in rows if r["section"] == "documents it wrote or published"]
     assert [(r["value"], r["property"], r["source"]) for r in documents] == [
         (D0, "http://purl.org/dc/terms/creator", D0),
     ]
@@ -316,8 +357,8 @@ def test_entity_card_lists_the_documents_a_person_wrote(run_saved):
 def test_entity_card_of_an_event(run_saved):
     rows = card(run_saved, "release-of-52")
     assert [short(r["value"]) for r in rows if r["section"] == "type"] == ["Release"]
-    assert {r["section"] for r in rows} == {"label", "type", "source", "identity"}
-    assert {short(r["source"]) for r in rows if r["section"] == "source"} == {"doc-002", "doc-004"}
+    assert {r["section"] for r in rows} == {"label", "type", "other claims naming it", "identity"}
+    assert {short(r["source"]) for r in rows if r["section"] == "other claims naming it"} == {"doc-002", "doc-004"}
     # that 002 and 004 report one release is the mapping's judgement, shown with each document's words
     identity = {(short(r["value"]), short(r["source"])) for r in rows if r["section"] == "identity"}
     assert identity == {("identity-release-of-52", "doc-002"), ("identity-release-of-52", "doc-004")}

@@ -233,7 +233,7 @@ def layout(
     focus = graph.graph.get("focus")
     for component in components:
         nodes = sorted(component)
-        sub = undirected.subgraph(nodes)
+        sub = _ordered_subgraph(undirected, nodes)
         widths = np.array([boxes[n].width for n in nodes])
         heights = np.array([boxes[n].height for n in nodes])
         if len(nodes) == 1:
@@ -257,6 +257,21 @@ def layout(
             xy = _remove_overlaps(xy, widths, heights, gap, anchor=anchor)
         placed.append((nodes, xy))
     return _pack(placed, boxes, gap * 3)
+
+
+def _ordered_subgraph(graph: Any, nodes: list[str]) -> Any:
+    """The subgraph on `nodes`, with its nodes and edges in sorted order: networkx's
+    subgraph views list them in the order of a set, which changes with PYTHONHASHSEED,
+    and the spring layout places nodes in the order it is given them."""
+    import networkx as nx
+
+    inside = set(nodes)
+    sub: nx.Graph[str] = nx.Graph()
+    sub.add_nodes_from(nodes)
+    sub.add_edges_from(
+        sorted((min(a, b), max(a, b), data) for a, b, data in graph.edges(nodes, data=True) if b in inside)
+    )
+    return sub
 
 
 def _rings(sub: Any, nodes: list[str], xy: Any, anchor: int, widths: Any, heights: Any, aspect: float) -> Any:
@@ -455,8 +470,10 @@ def draw(graph: NetworkGraph, fmt: str, *, title: str | None = None, edge_labels
     if edge_labels == "auto":
         edge_labels = "all" if small else "deal"
     boxes = node_boxes(graph, base=11.0 if small else 8.5, hub=13.5 if small else 11.0, wrap=20 if small else 22)
-    # Room between boxes for the edges to show: a focus view's rings already space them.
-    gap = 0.5 if small and "focus" not in graph.graph else 0.14
+    # Room between boxes for the edges and their role names to show. A focus view's rings
+    # are spaced by it too: a few things get the room a role name needs between boxes;
+    # many already sit on rings wide enough.
+    gap = 0.5 if small and ("focus" not in graph.graph or graph.number_of_nodes() <= 20) else 0.14
     positions = layout(graph, boxes, room=3.2 if small else 5.0, gap=gap)
 
     left = min(x - boxes[n].width / 2 for n, (x, _) in positions.items())
@@ -521,7 +538,9 @@ def draw(graph: NetworkGraph, fmt: str, *, title: str | None = None, edge_labels
     legend.draw(axes, x0 + 0.2, y0 + legend.height - 0.1)
     stream = io.BytesIO()
     metadata = {"Software": None} if fmt == "png" else {"Date": None}
-    with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: searchable, selectable
+    # SVG text stays text (searchable, selectable); a fixed salt makes the SVG's ids the
+    # same in every run (by default they hash a random UUID).
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "belkg"}):
         figure.savefig(stream, format=fmt, dpi=100, metadata=metadata)
     plt.close(figure)
     picture = stream.getvalue()
@@ -659,6 +678,6 @@ def _edge_label(
     occupied.append(box)
     axes.text(
         x, y, text, ha="center", va="center", fontsize=size, color=colour, rotation=angle,
-        rotation_mode="anchor", family="DejaVu Sans", zorder=2,
+        rotation_mode="anchor", family="DejaVu Sans", zorder=4,
         bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
     )  # fmt: skip

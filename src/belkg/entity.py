@@ -85,12 +85,15 @@ def claims_of(result: QueryResult) -> set[str]:
 
 
 def render_card(match: Match, result: QueryResult, labels: dict[str, str], conflicts: Sequence[Conflict] = ()) -> str:
-    """The card as text: one section per kind of fact; each fact with its qualifiers
-    (hedge, modality, condition, attribution), its source and the source's words; then
-    where the sources disagree about it."""
+    """The card as text: one section per kind of fact; each fact once, with its qualifiers
+    (hedge, modality, condition, attribution), its source and the source's words (each
+    quote once, its document named where it changes); then where the sources disagree
+    about it."""
     lines = [f"{match.label}  ({match.kind or 'thing'}, {match.iri})"]
     section = None
     previous = None
+    quoted: set[str] = set()
+    cited = ""
     for row in result.rows:
         name = row["section"].value if "section" in row else ""
         if name != section:
@@ -103,12 +106,17 @@ def render_card(match: Match, result: QueryResult, labels: dict[str, str], confl
         source = f"  [{cell(row['source'], labels)}]" if "source" in row else ""
         quote = f"      “{' '.join(row['quote'].value.split())}”" if "quote" in row else ""
         if (section, fact) == previous:
-            # the same fact, cited again (another quote, or another document's words)
-            if quote:
-                lines.append(quote + source)
+            # the same fact, cited again (another quote, or another document's words; two
+            # claims of one document, such as a sentence and the participation as convict
+            # in its sentencing, often quote the same words: shown once)
+            if quote and quote not in quoted:
+                lines.append(quote + (source if source != cited else ""))
+                quoted.add(quote)
+                cited = source
             continue
         previous = (section, fact)
         lines.append(f"  - {fact}{source}")
+        quoted, cited = {quote}, source
         if quote:
             lines.append(quote)
     if conflicts:

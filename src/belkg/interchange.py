@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from belkg.errors import BelkgError
@@ -61,6 +62,8 @@ def cytoscape_json(graph: NetworkGraph) -> dict[str, Any]:
     import networkx as nx
 
     data: dict[str, Any] = nx.cytoscape_data(graph, name="label")
+    # networkx gives the graph's attributes as a list of pairs; Cytoscape reads an object.
+    data["data"] = dict(graph.graph)
     for index, edge in enumerate(data["elements"]["edges"]):
         edge["data"].setdefault("id", f"e{index}")
     return data
@@ -77,6 +80,8 @@ def write_graph(graph: NetworkGraph, fmt: str) -> bytes:
         nx.write_graphml(flattened(graph), stream, encoding="utf-8", named_key_ids=True)
     elif fmt == "gexf":
         nx.write_gexf(flattened(graph), stream, encoding="utf-8")
+        # networkx stamps today's date: left out, so that the same build gives the same bytes.
+        return re.sub(rb' lastmodifieddate="[^"]*"', b"", stream.getvalue(), count=1)
     else:
         raise BelkgError(f"unknown graph file format {fmt!r}; choose one of {', '.join(FILE_FORMATS)}")
     return stream.getvalue()

@@ -435,9 +435,30 @@ def focus(graph: NetworkGraph, node: str, depth: int = 1) -> NetworkGraph:
     if depth < 0:
         raise BelkgError(f"the depth must be 0 or more, not {depth}")
     near = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), node, cutoff=depth)
-    cut: NetworkGraph = graph.subgraph(near).copy()
-    cut.graph.update(focus=node, depth=depth)
+    # Built in the view's own order: a subgraph view would list its nodes in the order of
+    # a set, which changes with PYTHONHASHSEED, and so would the layout.
+    cut: NetworkGraph = nx.MultiDiGraph()
+    cut.graph.update(graph.graph, focus=node, depth=depth)
+    cut.add_nodes_from((name, dict(data)) for name, data in graph.nodes(data=True) if name in near)
+    for start, end, key, data in graph.edges(keys=True, data=True):
+        if start in near and end in near:
+            cut.add_edge(start, end, key, **data)
     return cut
+
+
+def in_order(graph: NetworkGraph) -> NetworkGraph:
+    """A copy of the view with its nodes, edges and documents sorted by IRI, so that
+    everything drawn or written from it comes out the same in every run."""
+    import networkx as nx
+
+    ordered: NetworkGraph = nx.MultiDiGraph()
+    ordered.graph.update(graph.graph)
+    if "documents" in graph.graph:
+        ordered.graph["documents"] = dict(sorted(graph.graph["documents"].items()))
+    ordered.add_nodes_from(sorted(graph.nodes(data=True), key=lambda item: item[0]))
+    for start, end, key, data in sorted(graph.edges(keys=True, data=True), key=lambda item: item[:3]):
+        ordered.add_edge(start, end, key, **data)
+    return ordered
 
 
 def find_node(

@@ -70,23 +70,32 @@ def choose_view(
     return graph
 
 
+def counted(number: int, noun: str) -> str:
+    """ "1 edge", "2 edges", "0 edges": a count with its noun in the right number."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def default_title(graph: NetworkGraph) -> str:
     view = str(graph.graph.get("view", "story"))
     focused = graph.graph.get("focus")
-    counts = f"{graph.number_of_nodes()} things, {graph.number_of_edges()} edges"
+    edges = counted(graph.number_of_edges(), "edge")
+    counts = f"{counted(graph.number_of_nodes(), 'thing')}, {edges}"
     if focused is not None:
         depth = int(graph.graph.get("depth", 1))
         label = graph.nodes[focused].get("label", focused)
-        return f"{label}: everything within {depth} step{'s' if depth != 1 else ''} ({counts})"
+        return f"{label}: everything within {counted(depth, 'step')} ({counts})"
     if view == "story":
         return f"belkg: who took part in what, as the sources tell it ({counts})"
     if view == "full":
-        return f"belkg: every triple ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)"
+        return f"belkg: every triple ({counted(graph.number_of_nodes(), 'node')}, {edges})"
     return f"belkg: {view} ({counts})"
 
 
 def render(graph: NetworkGraph, fmt: str, title: str | None = None) -> bytes:
     """The view as bytes in a format of VIEW_FORMATS."""
+    from belkg.network import in_order
+
+    graph = in_order(graph)
     title = title or default_title(graph)
     if fmt in ("graphml", "gexf", "json"):
         from belkg.interchange import write_graph
