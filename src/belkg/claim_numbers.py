@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from belkg.findings import Finding
 from belkg.loading import LoadedGraph, seed_stem
-from belkg.locating import describe, line_of, short_name
+from belkg.locating import finding_about, short_name
 from belkg.namespaces import BK, BKD, RDF
 from belkg.project import Project
 
@@ -26,18 +26,8 @@ def check_claim_numbers(project: Project, loaded: LoadedGraph) -> list[Finding]:
     classes = loaded.subclasses_of(BK.Claim)
 
     def report(document: URIRef, node: Node, message: str, hint: str) -> None:
-        path = loaded.file_of(document)
-        findings.append(
-            Finding(
-                rule="claim-number",
-                message=message,
-                file=project.relative(path) if path else None,
-                line=line_of(path, node),
-                node=short_name(node),
-                label=describe(loaded.dataset.graph(document), node),
-                hint=hint,
-            )
-        )
+        graph = loaded.dataset.graph(document)
+        findings.append(finding_about(project, loaded.file_of(document), graph, node, "claim-number", message, hint))
 
     for document, seed in sorted(loaded.seeds.items()):
         graph = loaded.dataset.graph(document)

@@ -34,9 +34,6 @@ class Conflict:
     quote_a: str
     quote_b: str
 
-    def describe(self) -> str:
-        return f"{self.kind}: {self.value_a} [{self.source_a}] against {self.value_b} [{self.source_b}]"
-
 
 def find_conflicts(engine: Engine, project: Project, header_cache: Path | None = None) -> list[Conflict]:
     from belkg.catalogue import find_saved_query

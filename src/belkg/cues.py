@@ -22,7 +22,7 @@ from belkg.errors import BelkgError
 from belkg.findings import Finding
 from belkg.grounding import VERBATIM_PROPERTIES, Grounding
 from belkg.loading import LoadedGraph, read_text
-from belkg.locating import describe, line_of, short_name
+from belkg.locating import finding_about, short_name
 from belkg.namespaces import BK, PROV, RDF
 from belkg.project import Project
 from belkg.sentences import split_sentences
@@ -31,8 +31,6 @@ from belkg.sentences import split_sentences
 KINDS = ("hedge", "attribution", "modality", "condition", "opinion", "quoted")
 _VALUE_CLASS = {"hedge": BK.Hedge, "modality": BK.Modality, "opinion": BK.Hedge}
 _SPEAKERS = (BK.statedBy, BK.speaker, BK.assessor, BK.demander)
-# The claim's own verbatim words: a cue inside them is the claim's content, not its qualifier.
-WORDS_PROPERTIES = VERBATIM_PROPERTIES
 _CONTEXT = 30
 
 
@@ -165,7 +163,7 @@ class _ClaimView:
 
     def words(self) -> list[str]:
         """The claim's verbatim words, and the spellings its evidence records of names."""
-        words = [str(value) for prop in WORDS_PROPERTIES for value in self.graph.objects(self.claim, prop)]
+        words = [str(value) for prop in VERBATIM_PROPERTIES for value in self.graph.objects(self.claim, prop)]
         for evidence in self.graph.objects(self.claim, PROV.wasDerivedFrom):
             words += [str(spelling) for spelling in self.graph.objects(evidence, BK.spelling)]
         return words
@@ -230,35 +228,24 @@ def _fix(found: CueFound) -> str:
 
 
 class _Checker:
-    def __init__(self, project: Project, loaded: LoadedGraph, cues: list[Cue]) -> None:
+    def __init__(self, project: Project, loaded: LoadedGraph, grounding: Grounding, cues: list[Cue]) -> None:
         self.project = project
         self.loaded = loaded
         self.sentence_cues = [cue for cue in cues if cue.kind != "quoted"]
         self.quote_cues = [cue for cue in cues if cue.kind == "quoted"]
-        self.texts: dict[URIRef, str] = {}
+        self.texts = grounding.texts
         self.sentences: dict[URIRef, list[tuple[int, int]]] = {}
         self.findings: list[Finding] = []
 
     def text_of(self, document: URIRef) -> str:
-        if document not in self.texts:
-            seed = self.loaded.seeds[document]
-            self.texts[document] = read_text(seed, self.project.relative(seed))
+        if document not in self.sentences:
             self.sentences[document] = cue_sentences(self.texts[document])
         return self.texts[document]
 
     def report(self, document: URIRef, claim: Node, rule: str, message: str, hint: str) -> None:
         path = self.loaded.file_of(document)
-        self.findings.append(
-            Finding(
-                rule=rule,
-                message=message,
-                file=self.project.relative(path) if path else None,
-                line=line_of(path, claim),
-                node=short_name(claim),
-                label=describe(self.loaded.dataset.graph(document), claim),
-                hint=hint,
-            )
-        )
+        graph = self.loaded.dataset.graph(document)
+        self.findings.append(finding_about(self.project, path, graph, claim, rule, message, hint))
 
     def reviews(self, document: URIRef, view: _ClaimView) -> list[Review]:
         found = []
@@ -324,7 +311,7 @@ def check_cues(project: Project, loaded: LoadedGraph, grounding: Grounding, cues
     spans: dict[tuple[URIRef, Node], list[tuple[int, int]]] = defaultdict(list)
     for citation in grounding.citations:
         spans[(citation.document, citation.claim)].append((citation.start, citation.end))
-    checker = _Checker(project, loaded, cues)
+    checker = _Checker(project, loaded, grounding, cues)
     for (document, claim), claim_spans in sorted(spans.items(), key=lambda item: (str(item[0][0]), str(item[0][1]))):
         graph = loaded.dataset.graph(document)
         types = set(graph.objects(claim, RDF.type))

@@ -14,7 +14,7 @@ from rdflib.term import Node
 
 from belkg.findings import Finding
 from belkg.loading import LoadedGraph
-from belkg.locating import describe, line_of, short_name
+from belkg.locating import finding_about, short_name
 from belkg.namespaces import BK
 from belkg.project import Project
 
@@ -38,16 +38,8 @@ def duplicate_claims(project: Project, loaded: LoadedGraph) -> list[Finding]:
             continue
         first = project.relative(loaded.files[names[0]])
         for name in names[1:]:
-            path = loaded.files[name]
-            findings.append(
-                Finding(
-                    rule=RULE,
-                    message=f"{short_name(claim)} is already a claim of {first}; a claim IRI belongs to one document",
-                    file=project.relative(path),
-                    line=line_of(path, claim),
-                    node=short_name(claim),
-                    label=describe(loaded.dataset.graph(name), claim),
-                    hint="give this document's claim its own IRI (numbered for this document)",
-                )
-            )
+            message = f"{short_name(claim)} is already a claim of {first}; a claim IRI belongs to one document"
+            hint = "give this document's claim its own IRI (numbered for this document)"
+            graph = loaded.dataset.graph(name)
+            findings.append(finding_about(project, loaded.files[name], graph, claim, RULE, message, hint))
     return findings

@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from belkg.findings import Finding
 from belkg.loading import LoadedGraph, read_text, seed_stem
-from belkg.locating import describe, line_of, short_name
+from belkg.locating import finding_about, short_name
 from belkg.namespaces import BK, ENTITIES_GRAPH, OA, PROV, SKOS, document_iri
 from belkg.project import Project
 from belkg.quotes import locate_quote
@@ -39,6 +39,8 @@ class Grounding:
     offsets: Graph
     findings: list[Finding] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    # each document's seed text, as read for its quotes (the later checks read it here)
+    texts: dict[URIRef, str] = field(default_factory=dict)
 
 
 def sha256_of(path: Path) -> str:
@@ -63,23 +65,13 @@ class _Checker:
 
     def finding(self, rule: str, message: str, graph_name: URIRef, node: Node, hint: str, graph: Graph) -> None:
         path = self.loaded.file_of(graph_name)
-        self.result.findings.append(
-            Finding(
-                rule=rule,
-                message=message,
-                file=self.project.relative(path) if path else None,
-                line=line_of(path, node),
-                node=short_name(node),
-                label=describe(graph, node),
-                hint=hint,
-            )
-        )
+        self.result.findings.append(finding_about(self.project, path, graph, node, rule, message, hint))
 
     def check_document(self, name: URIRef, seed: Path, uses: dict[Node, list[tuple[Node, Node]]]) -> None:
         """Check one document's hash, quotes and verbatim values; `uses` holds its
         (subject, object) pairs of oa:exact and of each verbatim property."""
         graph = self.loaded.dataset.graph(name)
-        text = read_text(seed, self.project.relative(seed))
+        text = self.result.texts[name] = read_text(seed, self.project.relative(seed))
         recorded = graph.value(name, BK.sha256)
         actual = sha256_of(seed)
         if recorded is None:

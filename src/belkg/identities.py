@@ -18,8 +18,8 @@ from rdflib.term import Node
 
 from belkg.findings import Finding
 from belkg.grounding import Grounding
-from belkg.loading import LoadedGraph, read_text
-from belkg.locating import describe, line_of, short_name
+from belkg.loading import LoadedGraph
+from belkg.locating import finding_about, short_name
 from belkg.namespaces import BK, ENTITIES_GRAPH, IDENTITIES_GRAPH, OA, PROV, RDF, SKOS
 from belkg.project import Project
 from belkg.quotes import locate_quote
@@ -43,30 +43,11 @@ class _Checker:
         self.register = loaded.dataset.graph(ENTITIES_GRAPH)
         self.judgements = loaded.dataset.graph(IDENTITIES_GRAPH)
         self.file = loaded.file_of(IDENTITIES_GRAPH)
-        self.texts: dict[URIRef, str] = {}
 
     def finding(self, rule: str, message: str, node: Node, hint: str, *, file: Path | None = None) -> None:
         path = file or self.file
         graph = self.judgements if path == self.file else self.register
-        self.findings.append(
-            Finding(
-                rule=rule,
-                message=message,
-                file=self.project.relative(path) if path else None,
-                line=line_of(path, node),
-                node=short_name(node),
-                label=describe(graph, node) or describe(self.register, node),
-                hint=hint,
-            )
-        )
-
-    def text_of(self, document: URIRef) -> str | None:
-        seed = self.loaded.seeds.get(document)
-        if seed is None:
-            return None
-        if document not in self.texts:
-            self.texts[document] = read_text(seed, self.project.relative(seed))
-        return self.texts[document]
+        self.findings.append(finding_about(self.project, path, graph, node, rule, message, hint))
 
     def mentions(self) -> dict[Node, set[URIRef]]:
         """Which documents name each thing of the register in one of their claims."""
@@ -112,7 +93,7 @@ class _Checker:
             exact = self.judgements.value(evidence, OA.exact)
             if not isinstance(source, URIRef) or exact is None:
                 continue  # the shapes report it
-            text = self.text_of(source)
+            text = self.grounding.texts.get(source)
             if text is None:
                 self.finding(
                     "identity",

@@ -8,8 +8,10 @@ from pathlib import Path
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from belkg.findings import Finding
 from belkg.namespaces import BK, OA, PROV, SKOS
 from belkg.prefixes import shorten
+from belkg.project import Project
 
 _LABEL_WIDTH = 60
 
@@ -63,3 +65,19 @@ def line_of(path: Path | None, node: Node) -> int | None:
             if any(re.search(pattern.format(re.escape(name)), text) for name in names):
                 return number
     return None
+
+
+def finding_about(
+    project: Project, path: Path | None, graph: Graph | Dataset, node: Node, rule: str, message: str, hint: str
+) -> Finding:
+    """A finding about a node of a hand-written file: the file and the line that writes the
+    node, its short name and the words a person knows it by (from the graph given)."""
+    return Finding(
+        rule=rule,
+        message=message,
+        file=project.relative(path) if path else None,
+        line=line_of(path, node),
+        node=short_name(node),
+        label=describe(graph, node),
+        hint=hint,
+    )
