@@ -769,7 +769,7 @@ QUERY_CASES = [
     ),
     pytest.param(
         ["query", "-e", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--format", "ttl"],
-        "Error: format 'ttl' does not fit a SELECT/ASK result; use one of table, json, xml, csv, tsv, md",
+        "Error: format 'ttl' does not fit a SELECT/ASK result; use one of text, json, xml, csv, tsv, md",
         id="select-as-turtle",
     ),
     pytest.param(
@@ -784,8 +784,8 @@ QUERY_CASES = [
     ),
     pytest.param(
         ["query", "-e", ASK_PERSON, "--format", "yaml"],
-        "Error: Invalid value for '--format': 'yaml' is not one of 'table', 'json', 'xml', 'csv', 'tsv', 'md', "
-        "'ttl', 'nt', 'jsonld'.",
+        "Error: Invalid value for '--format': 'yaml' is not one of 'text', 'json', 'xml', 'csv', 'tsv', 'md', "
+        "'ttl', 'nt', 'jsonld', 'table'.",
         id="unknown-format",
     ),
     pytest.param(
