@@ -622,7 +622,7 @@ def stats_command(state: State, fmt: str, network: bool, timeout: float, memory:
     corroboration and conflicts; with --network, measures of the story view."""
     from belkg.conflicts import find_conflicts
     from belkg.limits import within
-    from belkg.stats import collect
+    from belkg.stats import collect, format_text
 
     if network:
         _network_stats(state, fmt, timeout, memory)
@@ -633,10 +633,7 @@ def stats_command(state: State, fmt: str, network: bool, timeout: float, memory:
     if fmt == "json":
         click.echo(json.dumps({title: dict(pairs) for title, pairs in report.items()}, indent=2, ensure_ascii=False))
         return
-    for title, pairs in report.items():
-        click.echo(f"{title}:")
-        for key, count in pairs:
-            click.echo(f"  {count:>7}  {key}")
+    click.echo(format_text(report), nl=False)
 
 
 @cli.command("entity")
