@@ -36,6 +36,11 @@ def _stdout_failed(error: OSError) -> None:
     sys.exit(2)
 
 
+def summary(text: str) -> str:
+    """The first paragraph of a help text, on one line."""
+    return " ".join(text.strip().split("\n\n", 1)[0].split())
+
+
 def _set_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
     """A global option given after the command name: it overrides the one before."""
     if value is None or value is False:
@@ -77,9 +82,36 @@ def global_options() -> list[click.Parameter]:
     ]
 
 
+# Shown under each command's help; tests/test_help.py runs every one of them.
+EXAMPLES = {
+    "build": ["belkg build", "belkg build --force -q"],
+    "validate": ["belkg validate", "belkg validate --format json"],
+    "coverage": ["belkg coverage --seed 002", "belkg coverage --all --format json"],
+    "export": ["belkg export -o belkg.trig", "belkg export --graphs asserted --format ttl -o asserted.ttl"],
+    "push": ["belkg push --endpoint http://127.0.0.1:7878/store --replace"],
+    "query": [
+        "belkg query negotiators -p release bkd:release-of-52",
+        "belkg query prisoner-counts -o counts.csv",
+    ],
+    "queries": ["belkg queries --tag people", "belkg queries --format json"],
+    "queries show": ["belkg queries show negotiators"],
+    "stats": ["belkg stats", "belkg stats --network --format json"],
+    "entity": ["belkg entity Tsikhanovsky", "belkg entity 'John Coale' --format json"],
+    "viz": ["belkg viz --focus 'release of 52 political prisoners' -o release-of-52.svg", "belkg viz -o story.graphml"],
+    "timeline": ["belkg timeline -o timeline.html"],
+}
+
+
+def examples_epilog(path: str) -> str | None:
+    """The help's closing 'Examples:' block for a command (`query`, `queries show`)."""
+    if path not in EXAMPLES:
+        return None
+    return "Examples:\n\n\b\n" + "\n".join(f"  {example}" for example in EXAMPLES[path])
+
+
 class BelkgGroup(click.Group):
     """Turns every BelkgError, and click's usage errors, into one line on stderr and
-    exit code 2; gives every command the global options."""
+    exit code 2; gives every command the global options and its examples."""
 
     group_class = type  # `queries` is a BelkgGroup too
 
@@ -87,7 +119,22 @@ class BelkgGroup(click.Group):
         names = {option for param in cmd.params for option in getattr(param, "opts", [])}
         if "--quiet" not in names:
             cmd.params.extend(global_options())
+        path = " ".join(part for part in (self.name, name or cmd.name) if part and part != "belkg")
+        cmd.epilog = cmd.epilog or examples_epilog(path)
         super().add_command(cmd, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its whole summary (the first paragraph of its help), wrapped
+        rather than cut."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            rows.append((name, command.short_help or summary(command.help or "")))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def main(
         self,
@@ -272,7 +319,9 @@ def output_option(function: F) -> F:
     )(function)
 
 
-@click.group(cls=BelkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    "belkg", cls=BelkgGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="belkg")
 @click.option("--project", "project", metavar="DIR", default=None, help=PROJECT_HELP)
 @click.option("--cache-dir", metavar="DIR", default=None, envvar="BELKG_CACHE_DIR", help=CACHE_DIR_HELP)
@@ -281,9 +330,16 @@ def output_option(function: F) -> F:
 @click.pass_context
 def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: bool, allow_network: bool) -> None:
     """belkg: Belarus's political prisoners and the deals that freed some of them, as a
-    knowledge graph in which every fact cites the words of its source."""
+    knowledge graph in which every fact cites the words of its source.
+
+    The global options work before or after the command name; `belkg COMMAND --help`
+    shows each command's options and examples.
+    """
     from belkg.safety import no_network
 
+    if ctx.invoked_subcommand is None:  # a plain `belkg`: the overview
+        click.echo(ctx.get_help())
+        ctx.exit(0)
     ctx.obj = State(project, cache_dir, quiet, allow_network)
     ctx.with_resource(no_network(active=not allow_network))
 
