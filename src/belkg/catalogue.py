@@ -229,3 +229,21 @@ def find_saved_query(folder: Path, name: str, shown: str = "queries", cache_dir:
         hint = f"; did you mean {' or '.join(nearest)}?" if nearest else "; `belkg queries` lists them"
         raise BelkgError(f"no saved query named {name!r}{hint}")
     return read_saved_query(path, f"{shown}/{path.name}", cache_dir)
+
+
+def usage(query: SavedQuery) -> str:
+    """How a saved query's parameters are given: `-p release IRI`, optional ones in brackets."""
+    return " ".join(
+        f"-p {param.name} {param.type.upper()}" if param.required else f"[-p {param.name} {param.type.upper()}]"
+        for param in query.params
+    )
+
+
+def format_listing(catalogue: list[SavedQuery]) -> str:
+    """The saved queries for reading: name, summary and parameters, one a line."""
+    width = max((len(query.name) for query in catalogue), default=4)
+    lines = []
+    for query in catalogue:
+        params = usage(query)
+        lines.append(f"{query.name:<{width}}  {query.summary}" + (f"  {params}" if params else ""))
+    return "".join(f"{line}\n" for line in lines)

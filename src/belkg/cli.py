@@ -414,15 +414,11 @@ def coverage_command(state: State, show_all: bool, seeds: tuple[str, ...], fmt: 
     Sentences no claim cites must be listed, with a reason, in kg/coverage-skip.txt.
     Exit 1 if any other sentence is uncited.
     """
-    from belkg.coverage import as_json, project_coverage, summary_rows
+    from belkg.coverage import as_json, project_coverage, select_seeds, summary_rows
 
     result = state.build()
     report, stale = project_coverage(result.project, result.dataset)
-    if seeds:
-        unknown = set(seeds) - {seed.seed.split("_", 1)[0] for seed in report} - {s.seed for s in report}
-        if unknown:
-            raise BelkgError(f"no such seed: {', '.join(sorted(unknown))}")
-        report = [seed for seed in report if seed.seed in seeds or seed.seed.split("_", 1)[0] in seeds]
+    report = select_seeds(report, seeds)
     if fmt == "json":
         click.echo(json.dumps(as_json(report), indent=2, ensure_ascii=False))
     else:
@@ -639,7 +635,7 @@ def queries_group(ctx: click.Context, fmt: str, tag: str | None) -> None:
     """List the saved queries: name, summary, parameters."""
     if ctx.invoked_subcommand is not None:
         return
-    from belkg.catalogue import load_catalogue
+    from belkg.catalogue import format_listing, load_catalogue
 
     state = ctx.find_object(State)
     assert state is not None
@@ -647,13 +643,7 @@ def queries_group(ctx: click.Context, fmt: str, tag: str | None) -> None:
     if fmt == "json":
         click.echo(json.dumps([query.as_dict() for query in catalogue], indent=2, ensure_ascii=False))
         return
-    width = max((len(query.name) for query in catalogue), default=4)
-    for query in catalogue:
-        params = " ".join(
-            f"[-p {p.name} {p.type.upper()}]" if not p.required else f"-p {p.name} {p.type.upper()}"
-            for p in query.params
-        )
-        click.echo(f"{query.name:<{width}}  {query.summary}" + (f"  {params}" if params else ""))
+    click.echo(format_listing(catalogue), nl=False)
 
 
 @queries_group.command("show")

@@ -183,3 +183,15 @@ def as_json(report: list[SeedCoverage]) -> list[dict[str, object]]:
         }
         for summary, seed in zip(summary_rows(report), report, strict=True)
     ]
+
+
+def select_seeds(report: list[SeedCoverage], wanted: tuple[str, ...] | list[str]) -> list[SeedCoverage]:
+    """The seeds asked for by stem (`002_1faf1219e99a8cb9`) or number (`002`); all when
+    none is asked for. An unknown one is an input error."""
+    if not wanted:
+        return report
+    known = {seed.seed for seed in report} | {seed.seed.split("_", 1)[0] for seed in report}
+    unknown = sorted(set(wanted) - known)
+    if unknown:
+        raise BelkgError(f"no such seed: {', '.join(unknown)}")
+    return [seed for seed in report if seed.seed in wanted or seed.seed.split("_", 1)[0] in wanted]
