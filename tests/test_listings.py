@@ -36,6 +36,23 @@ def test_format_listing_aligns_names():
     assert format_listing([]) == ""
 
 
+def test_format_listing_wraps_within_a_width():
+    assert format_listing([NEGOTIATORS, COUNTS, PLAIN], 42) == (
+        "negotiators  Who negotiated which release\n"
+        "             [-p release IRI]\n"
+        "counts       Counts  -p group IRI\n"
+        "             [-p year INTEGER]\n"
+        "conflicts    Where the sources disagree\n"
+    )
+
+
+def test_queries_listing_fits_columns(belkg, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = belkg("queries").stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert lines[0].startswith("claims-by-source ")
+
+
 REPORT = [SeedCoverage("001_aaaa", "bkd:doc-001", []), SeedCoverage("002_bbbb", "bkd:doc-002", [])]
 
 

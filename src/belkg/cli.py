@@ -636,6 +636,7 @@ def queries_group(ctx: click.Context, fmt: str, tag: str | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from belkg.catalogue import format_listing, load_catalogue
+    from belkg.results import table_width
 
     state = ctx.find_object(State)
     assert state is not None
@@ -643,7 +644,7 @@ def queries_group(ctx: click.Context, fmt: str, tag: str | None) -> None:
     if fmt == "json":
         click.echo(json.dumps([query.as_dict() for query in catalogue], indent=2, ensure_ascii=False))
         return
-    click.echo(format_listing(catalogue), nl=False)
+    click.echo(format_listing(catalogue, table_width()), nl=False)
 
 
 @queries_group.command("show")
