@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from belkg.catalogue import Param, SavedQuery, format_listing, usage
-from belkg.coverage import SeedCoverage, select_seeds
+from belkg.coverage import SeedCoverage, SentenceCoverage, SkipEntry, format_text, select_seeds
 from belkg.errors import BelkgError
+from belkg.sentences import Sentence
 
 NEGOTIATORS = SavedQuery(
     "negotiators", "Who negotiated which release", "", "SELECT * {}", params=(Param("release", "iri"),)
@@ -66,3 +67,23 @@ def test_select_seeds_refuses_an_unknown_seed():
     with pytest.raises(BelkgError) as caught:
         select_seeds(REPORT, ("999", "002", "000"))
     assert caught.value.message == "no such seed: 000, 999"
+
+
+def test_coverage_text_lists_the_uncited_and_with_all_every_sentence():
+    seed = SeedCoverage(
+        "900_tiny",
+        "bkd:doc-900",
+        [
+            SentenceCoverage(Sentence(1, 0, 10, "Alice was freed.", 1), ["bkd:claim-900-001"]),
+            SentenceCoverage(Sentence(2, 11, 20, "Read more", 2), [], SkipEntry("900_tiny", "Read more", "a link", 3)),
+            SentenceCoverage(Sentence(3, 21, 30, "Bob spoke.", 2)),
+        ],
+    )
+    header = "seed                   sentences  cited skipped uncited coverage"
+    summary = "900_tiny                       3      1       1       1    50.0%"
+    assert format_text([seed]) == f"{header}\n{summary}\nseeds/900_tiny.txt:2: [uncited] 'Bob spoke.' <- UNCITED\n"
+    assert format_text([seed], show_all=True).splitlines()[2:] == [
+        "seeds/900_tiny.txt:1: [cited] 'Alice was freed.' <- bkd:claim-900-001",
+        "seeds/900_tiny.txt:2: [skipped] 'Read more' <- skipped: a link",
+        "seeds/900_tiny.txt:2: [uncited] 'Bob spoke.' <- UNCITED",
+    ]

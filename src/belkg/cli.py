@@ -414,7 +414,7 @@ def coverage_command(state: State, show_all: bool, seeds: tuple[str, ...], fmt: 
     Sentences no claim cites must be listed, with a reason, in kg/coverage-skip.txt.
     Exit 1 if any other sentence is uncited.
     """
-    from belkg.coverage import as_json, project_coverage, select_seeds, summary_rows
+    from belkg.coverage import as_json, format_text, project_coverage, select_seeds
 
     result = state.build()
     report, stale = project_coverage(result.project, result.dataset)
@@ -422,24 +422,7 @@ def coverage_command(state: State, show_all: bool, seeds: tuple[str, ...], fmt: 
     if fmt == "json":
         click.echo(json.dumps(as_json(report), indent=2, ensure_ascii=False))
     else:
-        click.echo(f"{'seed':<22} {'sentences':>9} {'cited':>6} {'skipped':>7} {'uncited':>7} {'coverage':>8}")
-        for row in summary_rows(report):
-            click.echo(
-                f"{row['seed']!s:<22} {row['sentences']:>9} {row['cited']:>6} {row['skipped']:>7} "
-                f"{row['uncited']:>7} {row['percent']:>7}%"
-            )
-        for seed in report:
-            for item in seed.sentences:
-                if show_all or item.status == "uncited":
-                    cited = (
-                        ", ".join(item.claims)
-                        if item.claims
-                        else (f"skipped: {item.skipped.reason}" if item.skipped else "UNCITED")
-                    )
-                    click.echo(
-                        f"seeds/{seed.seed}.txt:{item.sentence.line}: [{item.status}] "
-                        f"{item.sentence.text[:100]!r} <- {cited}"
-                    )
+        click.echo(format_text(report, show_all), nl=False)
     for entry in stale:
         click.echo(
             f"{result.project.relative(result.project.skip_list_file)}:{entry.line}: "
