@@ -7,7 +7,16 @@ import io
 import pytest
 
 from belkg.engines import QueryResult
-from belkg.results import fit_widths, needs_labels, render, size_of, table_width, to_markdown, to_table
+from belkg.results import (
+    display_width,
+    fit_widths,
+    needs_labels,
+    render,
+    size_of,
+    table_width,
+    to_markdown,
+    to_table,
+)
 from belkg.terms import Term
 
 BK = "https://w3id.org/belkg/id/"
@@ -66,6 +75,16 @@ def test_markdown_shows_each_label_once():
     assert to_markdown(LABELLED, {BK + "john-coale": "John Coale"}) == (
         "| who | said |\n|---|---|\n| John Coale (bkd:john-coale) | " + ("a long sentence " * 4).strip() + " |\n"
     )
+
+
+def test_wide_and_combining_characters_are_measured_as_a_terminal_shows_them():
+    assert display_width("Лукашэнка") == 9
+    assert display_width("e\u0301") == 1  # e + combining acute
+    assert display_width("明斯克") == 6
+    wide = _select(["city", "n"], [{"city": _text("明斯克明斯克明斯克"), "n": _text("1")}])
+    lines = to_table(wide, {}, width=12).splitlines()
+    assert lines[2] == "明斯克明…  1"
+    assert [display_width(line) for line in lines[:3]] == [12, 12, 12]
 
 
 def test_table_is_an_alias_of_text():

@@ -229,8 +229,32 @@ def _shown_columns(result: QueryResult) -> list[str]:
     return [name for name in result.variables if not (name.endswith("Label") and name[: -len("Label")] in names)]
 
 
+def display_width(text: str) -> int:
+    """The columns a terminal gives the text: wide (East Asian) characters take two,
+    combining marks none."""
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text
+    )
+
+
 def _clip(text: str, width: int = TABLE_CELL_WIDTH) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+    """The text in at most `width` columns, cut with an ellipsis."""
+    if display_width(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        size = display_width(char)
+        if used + size > width - 1:
+            break
+        kept.append(char)
+        used += size
+    return "".join(kept) + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
 
 
 def to_table(result: QueryResult, labels: Labels, width: int | None = None) -> str:
@@ -241,14 +265,14 @@ def to_table(result: QueryResult, labels: Labels, width: int | None = None) -> s
         return ("yes" if result.boolean else "no") + "\n"
     header = _shown_columns(result)
     rows = [[_clip(cell(row.get(name), labels)) for name in header] for row in result.rows]
-    natural = [max([len(name)] + [len(values[i]) for values in rows]) for i, name in enumerate(header)]
+    natural = [max([display_width(name)] + [display_width(v[i]) for v in rows]) for i, name in enumerate(header)]
     widths = fit_widths(natural, width)
     header = [_clip(name, w) for name, w in zip(header, widths, strict=True)]
     rows = [[_clip(value, w) for value, w in zip(values, widths, strict=True)] for values in rows]
     gap = " " * TABLE_GAP
     rule = gap.join("-" * width for width in widths)
-    lines = [gap.join(name.ljust(width) for name, width in zip(header, widths, strict=True)).rstrip(), rule]
-    lines += [gap.join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip() for values in rows]
+    lines = [gap.join(_pad(name, width) for name, width in zip(header, widths, strict=True)).rstrip(), rule]
+    lines += [gap.join(_pad(v, w) for v, w in zip(values, widths, strict=True)).rstrip() for values in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 
