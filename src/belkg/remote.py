@@ -27,8 +27,8 @@ from belkg.engines import QueryResult, from_oxigraph
 from belkg.errors import BelkgError
 from belkg.limits import DEFAULT_RESPONSE_MIB, within
 from belkg.safety import Gate
-from belkg.sparql_text import query_form
-from belkg.terms import Term
+from belkg.sparql_text import LEXEMES, query_form
+from belkg.terms import XSD, Term
 
 SOLUTION_TYPES = ("application/sparql-results+json", "application/json")
 GRAPH_TYPES = ("application/n-triples", "text/turtle", "text/plain")
@@ -218,6 +218,23 @@ def _check_url(url: str) -> None:
         raise BelkgError("an endpoint must be an http:// or https:// URL", url)
 
 
+def ascii_strings(text: str) -> str:
+    """The query with every non-ASCII character of its string literals written as a
+    SPARQL codepoint escape (\\uXXXX or \\UXXXXXXXX): the same query to every store, and
+    Virtuoso 7.2 reads characters outside Latin-1 in a literal as "?" otherwise."""
+
+    def escape(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token[0] not in "\"'" or token.isascii():
+            return token
+        return "".join(
+            char if char.isascii() else f"\\u{ord(char):04X}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08X}"
+            for char in token
+        )
+
+    return LEXEMES.sub(escape, text)
+
+
 def _term(data: Any) -> Term:
     if not isinstance(data, dict) or not isinstance(data.get("value"), str):
         raise ValueError("a term is not an object with a string value")
@@ -230,7 +247,10 @@ def _term(data: Any) -> Term:
         datatype, language = data.get("datatype"), data.get("xml:lang")
         if not isinstance(datatype, str | None) or not isinstance(language, str | None):
             raise ValueError("a literal's datatype or language is not a string")
-        return Term.literal(data["value"], datatype, language)
+        value = data["value"]
+        if datatype == XSD + "boolean" and value in ("1", "0"):  # Virtuoso: the same value, not canonical
+            value = "true" if value == "1" else "false"
+        return Term.literal(value, datatype, language)
     raise ValueError(f"a term of unknown type {kind!r}")
 
 
@@ -338,7 +358,7 @@ class EndpointEngine:
     def run(self, text: str, where: str | None = None) -> QueryResult:
         checked = self.gate.check(text, where)
         form = query_form(checked.text)
-        body = urllib.parse.urlencode({"query": checked.text}).encode("utf-8")
+        body = urllib.parse.urlencode({"query": ascii_strings(checked.text)}).encode("utf-8")
         request = urllib.request.Request(
             self.url,
             data=body,
