@@ -63,8 +63,7 @@ CASES = cases()
 
 def test_push_loads_every_triple(loaded: Store, built: Any) -> None:
     count = EndpointEngine(loaded.query_url).run(
-        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-        "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/belkg/')) }"
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'https://w3id.org/belkg/')) }"
     )
     assert int(count.rows[0]["n"].value) == len(list(built.dataset.quads((None, None, None, None))))
 
