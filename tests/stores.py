@@ -208,15 +208,16 @@ def jena_version() -> str:
 @contextmanager
 def jena(folder: Path) -> Iterator[Store]:
     """A Jena TDB2 database in `folder` behind tests/jena/JenaServer.java (SPARQL
-    Protocol at /sparql, Graph Store Protocol at /data, union default graph)."""
+    Protocol at /belkg/sparql, Graph Store Protocol at /belkg/data, as Fuseki serves a
+    dataset named belkg; union default graph)."""
     classpath = jena_classpath(folder)
     if shutil.which("javac") is None:
         missing("a Java compiler (Debian package default-jdk-headless), to run tests/jena/JenaServer.java")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = ["java", "-cp", classpath, str(HERE / "jena" / "JenaServer.java"), str(folder / "tdb2"), str(port)]
-    with _running(command, folder, f"{base}/sparql{ASK}"):
-        yield Store("jena", jena_version(), f"{base}/sparql", f"{base}/data", folder=folder)
+    with _running(command, folder, f"{base}/belkg/sparql{ASK}"):
+        yield Store("jena", jena_version(), f"{base}/belkg/sparql", f"{base}/belkg/data", folder=folder)
 
 
 STARTERS = {"oxigraph": oxigraph, "virtuoso": virtuoso, "jena": jena}

@@ -553,5 +553,17 @@ def test_wrong_credentials_are_refused_with_the_servers_words_and_no_password(ti
 def test_a_password_without_a_user_is_a_usage_error(tiny_build, server):
     result = _push(tiny_build, server.url("/store"), "--password", SECRET)
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == ["Error: --password is given without --user"]
+    assert result.stderr.splitlines() == [
+        "Error: a password is given without a user name: give --user or set BELKG_USER"
+    ]
     assert server.requests == []
+
+
+def test_a_user_without_a_password_is_a_usage_error(tiny_build, server, monkeypatch, tmp_path):
+    monkeypatch.delenv("BELKG_PASSWORD", raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "none"))
+    result = _push(tiny_build, server.url("/store"), "--user", "alice")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: no password for 'alice': give --password, set BELKG_PASSWORD, or add the host to ~/.netrc"
+    ]

@@ -26,12 +26,27 @@ class Credentials:
 def find_credentials(
     url: str, user: str | None = None, password: str | None = None, netrc_file: Path | None = None
 ) -> Credentials | None:
-    """The credentials to offer `url`'s server if it asks, or None."""
-    if user is not None or password is not None:
-        return _complete(user, password, "options", "--user", "--password")
-    env_user, env_password = os.environ.get(USER_VARIABLE), os.environ.get(PASSWORD_VARIABLE)
-    if env_user is not None or env_password is not None:
-        return _complete(env_user, env_password, "environment", USER_VARIABLE, PASSWORD_VARIABLE)
+    """The credentials to offer `url`'s server if it asks, or None. The user name is
+    --user, else BELKG_USER; the password --password, else BELKG_PASSWORD; what is still
+    missing comes from the ~/.netrc entry for the server's host (for the same login)."""
+    origin = "options" if user is not None or password is not None else "environment"
+    user = user if user is not None else os.environ.get(USER_VARIABLE)
+    password = password if password is not None else os.environ.get(PASSWORD_VARIABLE)
+    if user is not None and password is not None:
+        if not user:
+            raise BelkgError("the user name for the server is empty")
+        return Credentials(user, password, origin)
+    entry = _netrc_entry(url, netrc_file)
+    if entry is not None and (user is None or user == entry[0]) and password is None:
+        return Credentials(entry[0], entry[1], "netrc")
+    if user is None and password is None:
+        return None
+    if user is None:
+        raise BelkgError("a password is given without a user name: give --user or set BELKG_USER")
+    raise BelkgError(f"no password for {user!r}: give --password, set BELKG_PASSWORD, or add the host to ~/.netrc")
+
+
+def _netrc_entry(url: str, netrc_file: Path | None) -> tuple[str, str] | None:
     path = netrc_file or Path(os.environ.get("NETRC") or Path.home() / ".netrc")
     if not path.is_file():
         return None
@@ -44,12 +59,4 @@ def find_credentials(
         raise BelkgError(f"cannot read: {error.strerror}", str(path)) from None
     if entry is None or not entry[0]:
         return None
-    return Credentials(entry[0], entry[2] or "", str(path))
-
-
-def _complete(user: str | None, password: str | None, origin: str, user_name: str, password_name: str) -> Credentials:
-    if not user:
-        raise BelkgError(f"{password_name} is given without {user_name}")
-    if password is None:
-        raise BelkgError(f"{user_name} is given without {password_name}")
-    return Credentials(user, password, origin)
+    return entry[0], entry[2] or ""

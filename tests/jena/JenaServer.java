@@ -3,8 +3,8 @@
 //
 //   java -cp JENA_CLASSPATH JenaServer.java DATABASE_DIR PORT
 //
-// POST /sparql (query=..., form-encoded): SELECT and ASK answer SPARQL JSON, CONSTRUCT and
-// DESCRIBE answer N-Triples. PUT or POST /data?graph=IRI (N-Triples or N-Quads body)
+// POST /belkg/sparql (query=..., form-encoded): SELECT and ASK answer SPARQL JSON, CONSTRUCT and
+// DESCRIBE answer N-Triples. PUT or POST /belkg/data?graph=IRI (N-Triples or N-Quads body)
 // replaces or adds to a named graph. The default graph is the union of the named graphs,
 // as Fuseki's tdb2:unionDefaultGraph gives. Bound to 127.0.0.1 only.
 
@@ -44,8 +44,8 @@ public class JenaServer {
         dataset = TDB2Factory.connectDataset(args[0]);
         dataset.getContext().set(TDB2.symUnionDefaultGraph, true);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[1])), 16);
-        server.createContext("/sparql", JenaServer::query);
-        server.createContext("/data", JenaServer::store);
+        server.createContext("/belkg/sparql", JenaServer::query);
+        server.createContext("/belkg/data", JenaServer::store);
         server.start();
         System.out.println("ready");
     }
