@@ -135,3 +135,30 @@ def test_every_saved_query_gives_rows_and_the_same_terms_on_both_engines(path, e
         fast = typed_rows(run(engines["oxigraph"], query, params))
         assert fast, f"{path.stem} with {params or 'its defaults'} returns no rows"
         assert typed_rows(run(engines["rdflib"], query, params)) == fast
+
+
+NAMED_GRAPH_QUERIES = [
+    "claims-by-source", "conflicts", "exchange", "hedged-claims", "identifications", "negotiators", "not-released",
+    "prisoner-counts", "released-people", "releases", "sources-of-event",
+]  # fmt: skip
+
+
+def test_the_queries_that_need_the_named_graphs():
+    from belkg.catalogue import named_graph_queries, needs_named_graphs
+
+    assert named_graph_queries(ROOT / "queries") == NAMED_GRAPH_QUERIES
+    query = parse_saved_query(GOOD, "people")
+    assert not needs_named_graphs(query)
+    for text in ("SELECT * { GRAPH ?g { ?s ?p ?o } }", "SELECT * FROM NAMED <http://g> { ?s ?p ?o }"):
+        assert needs_named_graphs(parse_saved_query(f"#+ summary: s\n#+ description: d\n{text}", "q"))
+    for text in ('SELECT * { ?s ?p "GRAPH" }', "SELECT * { ?s <http://x/graph> ?o } # GRAPH"):
+        assert not needs_named_graphs(parse_saved_query(f"#+ summary: s\n#+ description: d\n{text}", "q"))
+
+
+def test_a_turtle_export_names_the_queries_it_cannot_serve(belkg):
+    result = belkg("export", "--format", "ttl", "--graphs", "asserted")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "note: Turtle has no named graphs; wrote the union of the asserted graphs; saved queries that read the "
+        f"per-document graphs find nothing in it ({', '.join(NAMED_GRAPH_QUERIES)})"
+    ]

@@ -392,7 +392,18 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
     result = state.build()
     data = serialize(select_graphs(result.dataset, graphs), chosen)
     if not keeps_graphs(chosen):
-        click.echo(f"note: {FORMATS[chosen][0]} has no named graphs; wrote the union of the {graphs} graphs", err=True)
+        from belkg.catalogue import named_graph_queries
+
+        names = named_graph_queries(state.project().queries_dir)
+        click.echo(
+            f"note: {FORMATS[chosen][0]} has no named graphs; wrote the union of the {graphs} graphs"
+            + (
+                f"; saved queries that read the per-document graphs find nothing in it ({', '.join(names)})"
+                if names
+                else ""
+            ),
+            err=True,
+        )
     _write_output(output, data)
     if output and output != "-":
         click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
