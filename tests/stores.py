@@ -50,6 +50,7 @@ class Store:
     user: str | None = None
     password: str | None = None
     folder: Path | None = None
+    sql_port: int | None = None  # Virtuoso's, for isql-vt
 
 
 def missing(what: str) -> None:
@@ -169,9 +170,9 @@ def virtuoso(folder: Path) -> Iterator[Store]:
     (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(sql_port=sql_port, http_port=http_port))
     base = f"http://127.0.0.1:{http_port}"
     with _running(["virtuoso-t", "-f", "-c", "virtuoso.ini"], folder, f"{base}/sparql{ASK}"):
-        store = Store("virtuoso", version, f"{base}/sparql", f"{base}/sparql-graph-crud-auth", "dba", "dba", folder)
-        store.sql_port = sql_port  # type: ignore[attr-defined]
-        yield store
+        yield Store(
+            "virtuoso", version, f"{base}/sparql", f"{base}/sparql-graph-crud-auth", "dba", "dba", folder, sql_port
+        )
 
 
 def jena_classpath(folder: Path) -> str:
