@@ -155,8 +155,8 @@ def belkg(project: Project, session_cache: Path, built: Build) -> Callable[..., 
 
     from belkg.cli import cli
 
-    def invoke(*args: str) -> object:
-        base = ["--project", str(project.root), "--cache-dir", str(session_cache), "-q"]
+    def invoke(*args: str, quiet: bool = True) -> object:
+        base = ["--project", str(project.root), "--cache-dir", str(session_cache), *(["-q"] if quiet else [])]
         return CliRunner().invoke(cli, [*base, *args], catch_exceptions=False)
 
     return invoke

@@ -86,7 +86,7 @@ def test_quiet_validate_export_query_viz_print_no_messages(tiny_project, invoke,
     }
     assert loud["validate"].stderr.startswith("conforms: ")
     assert loud["export"].stderr.splitlines() == [
-        "note: Turtle has no named graphs; wrote the union of the all graphs",
+        "note: Turtle has no named graphs; wrote the union of all the graphs",
         f"wrote {tmp_path / 'x.ttl'} ({(tmp_path / 'x.ttl').stat().st_size} bytes)",
     ]
     assert loud["query"].stderr == f"wrote {tmp_path / 'x.csv'} (1 row)\n"

@@ -3,11 +3,13 @@ another server, answers too big or too slow, malformed answers, refusals."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -162,19 +164,20 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return root, base / "cache"
 
 
-def _push(tiny_build: tuple[Path, Path], url: str, *extra: str) -> Any:
+def _push(tiny_build: tuple[Path, Path], url: str, *extra: str, quiet: bool = True) -> Any:
     from click.testing import CliRunner
 
     from belkg.cli import cli
 
     root, cache = tiny_build
-    args = ["--project", str(root), "--cache-dir", str(cache), "-q", "push", "--endpoint", url, "--graphs", "inferred"]
+    args = ["--project", str(root), "--cache-dir", str(cache), *(["-q"] if quiet else [])]
+    args += ["push", "--endpoint", url, "--graphs", "inferred"]
     return CliRunner().invoke(cli, [*args, *extra], catch_exceptions=False)
 
 
 def test_push_succeeds_on_2xx_answers(tiny_build, server):
     server.routes["/store"] = answer(b"", "text/plain", 204)
-    result = _push(tiny_build, server.url("/store"), "--replace")
+    result = _push(tiny_build, server.url("/store"), "--replace", quiet=False)
     assert result.exit_code == 0, result.output
     puts = [request for request in server.requests if request[0] == "PUT"]
     assert len(puts) == 3  # grounding, edges, inferred
@@ -303,7 +306,11 @@ def test_the_label_lookup_shares_the_timeout(belkg, server):
 MALFORMED = [
     (b"{", RESULTS, "is not valid SPARQL results: Expecting property name enclosed in double quotes: line 1 column 2"),
     (b"[]", RESULTS, "is not valid SPARQL results: not a JSON object"),
-    (b"<html>hi</html>", "text/html", "is not valid SPARQL results: Expecting value: line 1 column 1 (char 0)"),
+    (
+        b"<html>hi</html>",
+        "text/html",
+        "is not SPARQL JSON results, which a SELECT query needs (belkg asked for application/sparql-results+json)",
+    ),
     (b'{"boolean": "yes"}', RESULTS, "is not valid SPARQL results: 'boolean' is not true or false"),
     (b'{"head": {"vars": ["x"]}}', RESULTS, "is not valid SPARQL results: no 'head' and 'results' objects"),
     (b'{"head": {"vars": 1}, "results": {"bindings": []}}', RESULTS, "'vars' is not a list of names"),
@@ -331,12 +338,6 @@ MALFORMED = [
     ),
     (b'{"boolean": true, "x": "\xff"}', RESULTS, "is not valid SPARQL results: 'utf-8' codec can't decode byte 0xff"),
     (b"[" * 100000 + b"]" * 100000, RESULTS, "is not valid SPARQL results: maximum recursion depth exceeded"),
-    (
-        b"<http://a> <http://b> .\n",
-        "application/n-triples",
-        "(application/n-triples) is not valid application/n-triples",
-    ),
-    (b"@prefix : <x> . :a :b", "text/turtle", "is not valid text/turtle"),
 ]
 
 
@@ -348,6 +349,81 @@ def test_a_malformed_answer_is_one_line(belkg, server, body, content_type, messa
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"Error: {server.url()}: the server's answer ({content_type}) ")
     assert message in line
+
+
+GRAPH_ANSWERS = [
+    (b"<http://a> <http://b> .\n", "application/n-triples", "is not valid application/n-triples"),
+    (b"@prefix : <x> . :a :b", "text/turtle", "is not valid text/turtle"),
+    (
+        SELECT_ONE,
+        RESULTS,
+        "is not an RDF graph, which a CONSTRUCT query needs (belkg asked for N-Triples or Turtle)",
+    ),
+    (b"<html>s p o</html>", "text/html", "is not an RDF graph, which a CONSTRUCT query needs"),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type", "message"), GRAPH_ANSWERS, ids=["nt", "ttl", "json", "html"])
+def test_a_construct_answered_in_the_wrong_format_is_one_line(belkg, server, body, content_type, message):
+    server.routes["/sparql"] = answer(body, content_type)
+    result = belkg("query", "-e", "CONSTRUCT WHERE { ?s ?p ?o }", "--endpoint", server.url(), "--format", "nt")
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"Error: {server.url()}: the server's answer ({content_type}) ")
+    assert message in line
+
+
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5"
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "fmt"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "application/sparql-results+json", "json"),
+        ("ASK { ?s ?p ?o }", "application/sparql-results+json", "json"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", GRAPH_ACCEPT, "nt"),
+        ("DESCRIBE <http://a>", GRAPH_ACCEPT, "nt"),
+        ("# SELECT in a comment\nCONSTRUCT { ?s ?p 'ASK' } WHERE { ?s ?p ?o }", GRAPH_ACCEPT, "nt"),
+    ],
+    ids=["select", "ask", "construct", "describe", "construct-after-comment"],
+)
+def test_accept_fits_the_query_form(belkg, server, query, accept, fmt):
+    seen = []
+    body, content_type = (b"<http://a> <http://b> <http://c> .\n", "application/n-triples")
+    if fmt == "json":
+        body, content_type = (ASK_TRUE if query.startswith("ASK") else SELECT_ONE), RESULTS
+
+    def record(handler: BaseHTTPRequestHandler, request: bytes) -> None:
+        seen.append(handler.headers["Accept"])
+        answer(body, content_type)(handler, request)
+
+    server.routes["/sparql"] = record
+    result = belkg("query", "-e", query, "--endpoint", server.url(), "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert seen == [accept]
+    if fmt == "nt":
+        assert result.stdout == "<http://a> <http://b> <http://c> .\n"
+
+
+def test_non_ascii_in_string_literals_is_sent_as_escapes(belkg, server):
+    server.routes["/sparql"] = answer(SELECT_ONE)
+    result = belkg(
+        "query", "-e", 'SELECT * WHERE { ?s ?p "Müller — 😀" }', "--endpoint", server.url(), "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    sent = urllib.parse.parse_qs(server.requests[0][2].decode("ascii"))["query"]
+    assert sent == ['SELECT * WHERE { ?s ?p "M\\u00FCller \\u2014 \\U0001F600" }']
+
+
+def test_a_boolean_one_is_true(belkg, server):
+    rows = {"head": {"vars": ["x"]}, "results": {"bindings": [
+        {"x": {"type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "1"}},
+        {"x": {"type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#boolean", "value": "0"}},
+    ]}}  # fmt: skip
+    server.routes["/sparql"] = answer(json.dumps(rows).encode())
+    result = belkg("query", "-e", "SELECT ?x WHERE { ?s ?p ?x }", "--endpoint", server.url(), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["x", "true", "false"]
 
 
 @pytest.mark.parametrize(
@@ -378,3 +454,126 @@ def test_a_malformed_http_answer_is_one_line(belkg, raw):
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"Error: http://127.0.0.1:{port}/sparql: ")
     assert "Traceback" not in result.output
+
+
+# --- push with credentials -----------------------------------------------------------------------
+
+SECRET = "s3cret-Pa55"
+
+
+def basic_only(user: str, password: str) -> Behaviour:
+    """A store that takes an upload only with HTTP Basic credentials; it refuses (and
+    closes) before reading a body, as Virtuoso does."""
+    expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+    def behave(handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        if handler.headers.get("Authorization") != expected:
+            handler.send_response(401)
+            handler.send_header("WWW-Authenticate", 'Basic realm="store"')
+            handler.send_header("Content-Type", "text/html")
+            page = (
+                b"<html><head><title>x</title></head><body><h1>HTTP/1.1 401 Unauthorized</h1>Bad password</body></html>"
+            )
+            handler.send_header("Content-Length", str(len(page)))
+            handler.end_headers()
+            handler.wfile.write(page)
+            return
+        answer(b"", "text/plain", 201)(handler, body)
+
+    return behave
+
+
+def digest_only(handler: BaseHTTPRequestHandler, body: bytes) -> None:
+    """A store that asks for HTTP Digest credentials and takes any Digest answer for alice."""
+    sent = handler.headers.get("Authorization") or ""
+    if sent.startswith("Digest ") and 'username="alice"' in sent and "response=" in sent:
+        answer(b"", "text/plain", 201)(handler, body)
+        return
+    handler.send_response(401)
+    handler.send_header("WWW-Authenticate", 'Digest realm="SPARQL", nonce="abc123", qop="auth", algorithm="MD5"')
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+
+
+def _authorized(server: Server) -> list[tuple[str, int]]:
+    """(method, body length) of each request the store took: the probes have no body."""
+    return [(method, len(body)) for method, _, body in server.requests]
+
+
+def test_push_with_basic_credentials_from_options(tiny_build, server):
+    server.routes["/store"] = basic_only("alice", SECRET)
+    result = _push(tiny_build, server.url("/store"), "--replace", "--user", "alice", "--password", SECRET)
+    assert result.exit_code == 0, result.output
+    methods = _authorized(server)
+    assert len(methods) == 6  # for each of the 3 graphs: a probe without a body, then the upload
+    assert [(method, length == 0) for method, length in methods] == [("POST", True), ("PUT", False)] * 3
+    assert SECRET not in result.output
+
+
+def test_credentials_for_a_store_that_asks_none_never_send_an_empty_put(tiny_build, server):
+    """An empty PUT would empty the graph: the probe adds nothing (an empty POST)."""
+    server.routes["/store"] = answer(b"", "text/plain", 204)
+    result = _push(tiny_build, server.url("/store"), "--replace", "--user", "alice", "--password", SECRET)
+    assert result.exit_code == 0, result.output
+    puts = [length for method, length in _authorized(server) if method == "PUT"]
+    assert len(puts) == 3 and all(puts)
+
+
+def test_push_with_basic_credentials_from_the_environment(tiny_build, server, monkeypatch):
+    server.routes["/store"] = basic_only("alice", SECRET)
+    monkeypatch.setenv("BELKG_USER", "alice")
+    monkeypatch.setenv("BELKG_PASSWORD", SECRET)
+    result = _push(tiny_build, server.url("/store"))
+    assert result.exit_code == 0, result.output
+
+
+def test_push_with_credentials_from_netrc(tiny_build, server, monkeypatch, tmp_path):
+    server.routes["/store"] = basic_only("alice", SECRET)
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine 127.0.0.1 login alice password {SECRET}\n")
+    netrc.chmod(0o600)
+    monkeypatch.delenv("BELKG_USER", raising=False)
+    monkeypatch.delenv("BELKG_PASSWORD", raising=False)
+    monkeypatch.setenv("NETRC", str(netrc))
+    result = _push(tiny_build, server.url("/store"))
+    assert result.exit_code == 0, result.output
+
+
+def test_push_with_digest_credentials(tiny_build, server):
+    server.routes["/store"] = digest_only
+    result = _push(tiny_build, server.url("/store"), "--user", "alice", "--password", SECRET)
+    assert result.exit_code == 0, result.output
+    uploads = [body for _, _, body in server.requests if body]
+    assert len(uploads) == 3
+
+
+def test_wrong_credentials_are_refused_with_the_servers_words_and_no_password(tiny_build, server):
+    server.routes["/store"] = basic_only("alice", SECRET)
+    result = _push(tiny_build, server.url("/store"), "--user", "alice", "--password", "wrong-one")
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"Error: {server.url('/store')}: the server refused the upload of ")
+    assert line.endswith(
+        ": HTTP 401 Unauthorized: Bad password; it asks for credentials: give --user and --password, or set "
+        "BELKG_USER and BELKG_PASSWORD, or add the host to ~/.netrc (wrong ones are refused the same way)"
+    )
+    assert "wrong-one" not in result.output
+
+
+def test_a_password_without_a_user_is_a_usage_error(tiny_build, server):
+    result = _push(tiny_build, server.url("/store"), "--password", SECRET)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: a password is given without a user name: give --user or set BELKG_USER"
+    ]
+    assert server.requests == []
+
+
+def test_a_user_without_a_password_is_a_usage_error(tiny_build, server, monkeypatch, tmp_path):
+    monkeypatch.delenv("BELKG_PASSWORD", raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "none"))
+    result = _push(tiny_build, server.url("/store"), "--user", "alice")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: no password for 'alice': give --password, set BELKG_PASSWORD, or add the host to ~/.netrc"
+    ]

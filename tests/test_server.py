@@ -3,7 +3,6 @@ every saved query through --endpoint and get the local engine's rows."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -17,6 +16,7 @@ import pytest
 from belkg.catalogue import read_saved_query
 from belkg.querying import run
 from belkg.remote import EndpointEngine
+from stores import missing
 
 ROOT = Path(__file__).resolve().parent.parent
 SAVED = sorted((ROOT / "queries").glob("*.rq"))
@@ -25,9 +25,7 @@ SAVED = sorted((ROOT / "queries").glob("*.rq"))
 def _oxigraph_binary() -> str:
     found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     if not Path(found).exists():
-        if os.environ.get("CI"):
-            pytest.fail("the oxigraph server (PyPI package oxigraph) is missing; .ci/run installs it")
-        pytest.skip("the oxigraph server (PyPI package oxigraph) is not installed")
+        missing("the oxigraph server (PyPI package oxigraph)")
     return found
 
 

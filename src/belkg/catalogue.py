@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from belkg.errors import BelkgError
+from belkg.sparql_text import mask
 
 HEADER_KEYS = {"summary", "description", "tags", "params"}
 PARAM_KEYS = {"type", "default", "example", "description", "required"}
@@ -262,3 +263,23 @@ def format_listing(catalogue: list[SavedQuery], width: int | None = None) -> str
         lines.append(f"{query.name:<{names}}  {wrapped[0]}")
         lines += [f"{'':<{names}}  {line}" for line in wrapped[1:]]
     return "".join(f"{line}\n" for line in lines)
+
+
+def needs_named_graphs(query: SavedQuery) -> bool:
+    """Whether the query reads named graphs (a GRAPH pattern, or FROM NAMED): on a store
+    loaded from an export without them (Turtle, N-Triples, RDF/XML) it finds nothing there."""
+    code = re.sub(r"<[^<>\s]*>", " ", mask(query.text, strings=True))  # not "graph" in an IRI
+    return re.search(r"\b(GRAPH|FROM\s+NAMED)\b", code, re.IGNORECASE) is not None
+
+
+def named_graph_queries(folder: Path) -> list[str]:
+    """The names of the saved queries that need the named graphs (a query whose header
+    is invalid is left out: `belkg validate` and `belkg queries` report it)."""
+    names = []
+    for path in sorted(folder.glob("*.rq")):
+        try:
+            if needs_named_graphs(read_saved_query(path)):
+                names.append(path.stem)
+        except BelkgError:
+            continue
+    return names

@@ -462,7 +462,10 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
     result = state.build()
     data = serialize(select_graphs(result.dataset, graphs), chosen)
     if not keeps_graphs(chosen):
-        state.say(f"note: {FORMATS[chosen][0]} has no named graphs; wrote the union of the {graphs} graphs")
+        from belkg.catalogue import named_graph_queries
+        from belkg.export import union_note
+
+        state.say(union_note(FORMATS[chosen][0], graphs, named_graph_queries(state.project().queries_dir)))
     _write_output(output, data)
     if output and output != "-":
         state.say(f"wrote {output} ({len(data)} bytes)")
@@ -477,21 +480,35 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
 )
 @click.option("--replace", is_flag=True, help="Replace each graph (HTTP PUT) instead of adding to it (POST).")
 @click.option("--graphs", type=click.Choice(["all", "asserted", "inferred"]), default="all", show_default=True)
+@click.option("--user", default=None, metavar="NAME", help="User name, if the server asks (else BELKG_USER, ~/.netrc).")
+@click.option(
+    "--password", default=None, metavar="TEXT", help="Password, if the server asks (else BELKG_PASSWORD, ~/.netrc)."
+)
 @timeout_option("Seconds each request may take in all, from connecting to the last byte of the answer.")
 @max_response_option
 @pass_state
-def push_command(state: State, endpoint: str, replace: bool, graphs: str, timeout: float, max_response: int) -> None:
+def push_command(
+    state: State, endpoint: str, replace: bool, graphs: str, user: str | None, password: str | None,
+    timeout: float, max_response: int,
+) -> None:  # fmt: skip
     """Upload the built graph to a triple store, one request per named graph. Each
-    request must be answered 2xx within --timeout seconds (the whole exchange)."""
+    request must be answered 2xx within --timeout seconds (the whole exchange). A server
+    that asks for credentials (HTTP Basic or Digest) gets --user and --password, else
+    BELKG_USER and BELKG_PASSWORD, else the ~/.netrc entry for its host."""
+    from belkg.credentials import find_credentials
     from belkg.export import graph_payloads, select_graphs
     from belkg.remote import push_graph
     from belkg.safety import network_allowed
 
+    credentials = find_credentials(endpoint, user, password)
     payloads = graph_payloads(select_graphs(state.build().dataset, graphs))
     with network_allowed():
         for graph, data, count in payloads:
             state.progress(f"{'replacing' if replace else 'adding'} <{graph}> ({count} triples)")
-            push_graph(endpoint, graph, data, replace=replace, timeout=timeout, max_bytes=max_response << 20)
+            push_graph(
+                endpoint, graph, data, replace=replace, timeout=timeout, max_bytes=max_response << 20,
+                credentials=credentials,
+            )  # fmt: skip
     total = sum(count for _, _, count in payloads)
     state.say(f"pushed {len(payloads)} graphs, {total} triples, to {endpoint}")
 

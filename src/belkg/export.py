@@ -170,3 +170,14 @@ def graph_payloads(dataset: Dataset) -> list[tuple[str, bytes, int]]:
             (str(graph.identifier), _sorted_lines(named.serialize(format="nt", encoding="utf-8")), len(named))
         )
     return payloads
+
+
+def union_note(format_name: str, graphs: str, needing_named_graphs: list[str]) -> str:
+    """What a user is told when a format without named graphs gets the union of them,
+    with the saved queries that then find nothing."""
+    which = "all the" if graphs == "all" else f"the {graphs}"
+    note = f"note: {format_name} has no named graphs; wrote the union of {which} graphs"
+    if needing_named_graphs:
+        names = ", ".join(needing_named_graphs)
+        note += f"; saved queries that read the per-document graphs find nothing in it ({names})"
+    return note

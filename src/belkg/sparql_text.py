@@ -75,3 +75,13 @@ def expand_escapes(text: str) -> str:
         return chr(code)
 
     return ESCAPE.sub(expand, text)
+
+
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(text: str) -> str:
+    """The query's form, upper case (SELECT, ASK, CONSTRUCT or DESCRIBE): its first form
+    keyword outside strings and comments; SELECT if none is found."""
+    found = _FORM.search(mask(text, strings=True))
+    return found.group(1).upper() if found else "SELECT"
