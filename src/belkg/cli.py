@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from belkg import __version__
-from belkg.errors import EXIT_FINDINGS, BelkgError, printable
+from belkg.errors import EXIT_FINDINGS, BelkgError, printable, printable_lines
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,6 +72,8 @@ class BelkgGroup(click.Group):
             return super().invoke(ctx)
         except BelkgError as error:
             click.echo(f"Error: {printable(str(error))}", err=True)
+            if error.detail:
+                click.echo(printable_lines(error.detail), err=True)
             ctx.exit(error.exit_code)
 
 
@@ -533,6 +535,18 @@ def query_command(
     with guard:  # an endpoint's requests carry the time limit themselves (see belkg.remote)
         data = within(answer, None if endpoint else timeout, memory, where)
     _write_output(output, data)
+
+
+@cli.command("prefixes")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "sparql", "ttl"]), default="text", show_default=True
+)
+def prefixes_command(fmt: str) -> None:
+    """The prefixes every query may use without declaring them (bk:, bkd:, rdf:, skos:,
+    prov: ...); a query's own PREFIX declarations override them."""
+    from belkg.predeclared import listing
+
+    click.echo(listing(fmt), nl=False)
 
 
 @cli.group("queries", invoke_without_command=True)
