@@ -750,11 +750,13 @@ QUERY_CASES = [
     ),
     pytest.param(
         ["query", "negotiators", "-e", ASK_PERSON],
-        "Error: give either a query name or file, or -e TEXT, not both",
+        "Error: give one query: a name, a file (or --file), - for stdin, or -e TEXT",
         id="name-and-inline",
     ),
     pytest.param(
-        ["query"], "Error: which query? give a saved query's name, a .rq file, or -e TEXT", id="no-query-at-all"
+        ["query"],
+        "Error: which query? give a saved query's name, a .rq file, - for stdin, or -e TEXT",
+        id="no-query-at-all",
     ),
     pytest.param(
         ["query", "-e", "INSERT DATA { <a:b> <a:c> <a:d> }"],

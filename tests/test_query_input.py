@@ -177,3 +177,124 @@ def test_a_syntax_error_after_the_predeclared_prefixes_keeps_its_column(belkg):
         "  SELECT ?x WHERE { ?x bk:negotiatedBy }",
         "                                       ^",
     ]
+
+
+# --- queries from stdin and files; the user's own data --------------------------------------
+
+
+@pytest.fixture
+def belkg_in(project, session_cache, built):
+    """belkg(*args, input=...): the CLI with text on standard input."""
+    from click.testing import CliRunner
+
+    from belkg.cli import cli
+
+    def invoke(*args: str, input: str = "") -> object:
+        base = ["--project", str(project.root), "--cache-dir", str(session_cache), "-q"]
+        return CliRunner().invoke(cli, [*base, *args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def test_a_query_from_stdin(belkg_in):
+    result = belkg_in("query", "-", input=ASK_COALE)
+    assert (result.exit_code, result.stdout) == (0, "yes\n")
+
+
+def test_a_query_from_stdin_with_a_header_takes_parameters(belkg_in):
+    text = (
+        "#+ summary: Was this one negotiated by Coale?\n#+ description: test\n"
+        "#+ params:\n#+   release: {type: iri}\n"
+        "ASK WHERE { ?_release_iri bk:negotiatedBy bkd:john-coale }\n"
+    )
+    yes = belkg_in("query", "-", "-p", "release", "bkd:release-of-52", input=text)
+    assert (yes.exit_code, yes.stdout) == (0, "yes\n")
+    no = belkg_in("query", "-", "-p", "release", "bkd:doc-000", input=text)
+    assert (no.exit_code, no.stdout) == (0, "no\n")
+
+
+def test_a_syntax_error_on_stdin_names_stdin(belkg_in):
+    result = belkg_in("query", "-", input="ASK {\n  ?s ?p\n}\n")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "Error: stdin:3:1: this triple pattern has no object: a triple needs a subject, a predicate and an object"
+    )
+
+
+@pytest.mark.parametrize("option", ["--file", "-f"])
+def test_a_query_from_file_option(belkg, tmp_path, option):
+    path = tmp_path / "no-extension"
+    path.write_text(ASK_COALE, encoding="utf-8")
+    result = belkg("query", option, str(path))
+    assert (result.exit_code, result.stdout) == (0, "yes\n")
+
+
+def test_one_query_only(belkg, tmp_path):
+    result = belkg("query", "negotiators", "-e", ASK_COALE)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: give one query: a name, a file (or --file), - for stdin, or -e TEXT\n",
+    )
+
+
+TTL = """@prefix bk: <https://w3id.org/belkg/ontology#> .
+@prefix bkd: <https://w3id.org/belkg/id/> .
+bkd:release-of-52 bk:negotiatedBy bkd:someone-new .
+"""
+TRIG = """@prefix ex: <http://example.org/> .
+ex:a ex:says "in the file's graph" .
+ex:g { ex:a ex:says "in ex:g" . }
+"""
+GRAPHS_OF_SAYS = "SELECT ?g ?o WHERE { GRAPH ?g { <http://example.org/a> <http://example.org/says> ?o } } ORDER BY ?o"
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_data_files_are_named_graphs_beside_the_build(belkg, tmp_path, engine):
+    mine, quads = tmp_path / "mine.ttl", tmp_path / "more.trig"
+    mine.write_text(TTL, encoding="utf-8")
+    quads.write_text(TRIG, encoding="utf-8")
+    data = ["--data", str(mine), "--data", str(quads), "--engine", engine, "--format", "csv"]
+    found = belkg(
+        "query", "-e", "SELECT ?g WHERE { GRAPH ?g { bkd:release-of-52 bk:negotiatedBy bkd:someone-new } }", *data
+    )
+    assert (found.exit_code, found.stdout) == (0, f"g\n{mine.resolve().as_uri()}\n")
+    kept = belkg("query", "-e", GRAPHS_OF_SAYS, *data)
+    assert kept.stdout == f"g,o\nhttp://example.org/g,in ex:g\n{quads.resolve().as_uri()},in the file's graph\n"
+    # the build's own statements are still there, and the files leave no trace in the cache
+    assert belkg("query", "-e", ASK_COALE, *data[:4]).stdout == "yes\n"
+    after = belkg("query", "-e", "ASK { bkd:release-of-52 bk:negotiatedBy bkd:someone-new }", "--engine", engine)
+    assert after.stdout == "no\n"
+
+
+def test_a_data_file_with_a_syntax_error_is_one_line(belkg, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(TTL + 'bkd:x bk:label "unterminated .\n', encoding="utf-8")
+    result = belkg("query", "-e", ASK_COALE, "--data", str(bad))
+    assert (result.exit_code, result.stderr) == (2, f"Error: {bad}:4:16: Turtle syntax error: Unexpected end of file\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("x.nt", "<http://a> <http://b> .\n", "N-Triples syntax error: "),
+        ("x.rdf", "", "cannot tell the RDF format from the extension '.rdf'; use .ttl, .nt, .nq, .trig"),
+        ("missing.ttl", None, "cannot read: No such file or directory"),
+    ],
+)
+def test_bad_data_files(belkg, tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = belkg("query", "-e", ASK_COALE, "--data", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {path}") and message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_data_is_refused_with_an_endpoint(belkg, tmp_path):
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(TTL, encoding="utf-8")
+    result = belkg("query", "-e", ASK_COALE, "--data", str(mine), "--endpoint", "http://127.0.0.1:9/sparql")
+    assert result.stderr == (
+        "Error: --data works on the local build only; load the files into the endpoint's store instead\n"
+    )

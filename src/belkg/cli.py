@@ -112,18 +112,20 @@ class State:
             self._entry = current_entry(self.project(), self.cache_dir, self.progress)
         return self._entry
 
-    def engine(self, name: str = "oxigraph", *, inference: bool = True) -> Any:
-        """A query engine over the current build. A store that cannot be opened (damaged
-        on disk) is not trusted: the build is made again."""
+    def engine(self, name: str = "oxigraph", *, inference: bool = True, extra: Any = None) -> Any:
+        """A query engine over the current build (and `extra`, the user's --data). A
+        store that cannot be opened (damaged on disk) is not trusted: the build is made
+        again."""
         from belkg.querying import open_engine
 
         checks = self.cache_root() / "query-checks"
         entry = self.entry()
+        options = {"inference": inference, "allow_network": self.allow_network, "checks_cache": checks, "extra": extra}
         try:
-            return open_engine(entry, name, inference=inference, allow_network=self.allow_network, checks_cache=checks)
+            return open_engine(entry, name, **options)
         except (OSError, RuntimeError):
             entry = self.build(force=True).entry
-            return open_engine(entry, name, inference=inference, allow_network=self.allow_network, checks_cache=checks)
+            return open_engine(entry, name, **options)
 
     def build(self, force: bool = False, reasoner: str = "fast", validator: str = "fast") -> Any:
         from belkg.build import build
@@ -470,8 +472,19 @@ def engine_options(function: F) -> F:
 
 
 @cli.command("query")
-@click.argument("target", required=False, metavar="NAME|FILE.rq")
+@click.argument("target", required=False, metavar="NAME|FILE.rq|-")
 @click.option("-e", "--expression", "inline", metavar="SPARQL", help="Run this query text instead.")
+@click.option(
+    "-f", "--file", "query_file", metavar="PATH", help="Read the query from this file (its #+ header, if any, too)."
+)
+@click.option(
+    "--data",
+    "data_files",
+    multiple=True,
+    metavar="FILE",
+    help="Also query the statements of this RDF file (.ttl, .nt, .nq, .trig), as a named graph named by "
+    "its file: URI, for this command only. Repeatable.",
+)
 @click.option(
     "-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE", help="A parameter value. Repeatable."
 )
@@ -494,21 +507,25 @@ def engine_options(function: F) -> F:
 @output_option
 @pass_state
 def query_command(
-    state: State, target: str | None, inline: str | None, params: tuple[tuple[str, str], ...],
-    fmt: str | None, engine: str, no_inference: bool, endpoint: str | None, timeout: float, memory: int,
-    max_response: int, output: str | None,
+    state: State, target: str | None, inline: str | None, query_file: str | None, data_files: tuple[str, ...],
+    params: tuple[tuple[str, str], ...], fmt: str | None, engine: str, no_inference: bool, endpoint: str | None,
+    timeout: float, memory: int, max_response: int, output: str | None,
 ) -> None:  # fmt: skip
-    """Run a saved query (by name), a .rq file, or -e 'SPARQL' against the built graph,
-    or against a SPARQL endpoint with --endpoint."""
+    """Run a saved query (by name), a .rq file (or --file), the query on stdin (-), or
+    -e 'SPARQL' against the built graph, or against a SPARQL endpoint with --endpoint.
+    Prefixes listed by `belkg prefixes` need no declaration."""
     from contextlib import AbstractContextManager, nullcontext
 
     from belkg.limits import within
     from belkg.querying import labels_for, resolve_query, run
     from belkg.results import format_for, render, render_graph
     from belkg.safety import network_allowed
+    from belkg.user_data import read_user_data
 
     _check_output(output)
-    query = resolve_query(state.project(), target, inline, state.cache_root() / "query-headers")
+    headers = state.cache_root() / "query-headers"
+    query = resolve_query(state.project(), target, inline, headers, file=query_file, stdin=sys.stdin.buffer)
+    extra = read_user_data(data_files)
     given = dict(params)
     if len(given) != len(params):
         raise BelkgError("a parameter is given twice")
@@ -519,10 +536,12 @@ def query_command(
 
         if no_inference:
             raise BelkgError("--no-inference works on the local build only; the endpoint decides its default graph")
+        if extra is not None:
+            raise BelkgError("--data works on the local build only; load the files into the endpoint's store instead")
         runner: Any = EndpointEngine(endpoint, timeout, max_response << 20)
         guard = network_allowed()
     else:
-        runner = state.engine(engine, inference=not no_inference)
+        runner = state.engine(engine, inference=not no_inference, extra=extra)
 
     def answer() -> bytes:
         result = run(runner, query, given)

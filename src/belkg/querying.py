@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from belkg.binding import apply_bindings, bind_parameters
 from belkg.cache import CacheEntry
@@ -13,6 +14,7 @@ from belkg.limits import DEFAULT_MEMORY_MIB, within
 from belkg.prefixes import PREFIXES
 from belkg.project import Project
 from belkg.results import Labels
+from belkg.user_data import UserData
 
 _LABEL_PROPERTIES = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label")
 # One text for every lookup (not a VALUES block of the result's IRIs), so the gate's
@@ -32,43 +34,81 @@ def open_engine(
     inference: bool = True,
     allow_network: bool = False,
     checks_cache: Path | None = None,
+    extra: UserData | None = None,
 ) -> Engine:
     """An engine over a build, its queries passed by a gate that allows the network only
-    if asked (and keeps its verdicts in checks_cache, if given)."""
+    if asked (and keeps its verdicts in checks_cache, if given); with `extra`, the
+    user's own statements beside the build's graphs (see belkg.user_data)."""
     if name == "oxigraph":
         return OxigraphEngine(
-            entry.store_dir, inference=inference, allow_network=allow_network, checks_cache=checks_cache
+            entry.store_dir,
+            inference=inference,
+            allow_network=allow_network,
+            checks_cache=checks_cache,
+            extra=extra,
+            nquads=entry.dataset_file,
         )
     if name == "rdflib":
         return RdflibEngine(
-            entry.dataset_file, inference=inference, allow_network=allow_network, checks_cache=checks_cache
+            entry.dataset_file,
+            inference=inference,
+            allow_network=allow_network,
+            checks_cache=checks_cache,
+            extra=extra,
         )
     raise BelkgError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
+STDIN = "stdin"
+
+
 def resolve_query(
-    project: Project, target: str | None, inline: str | None, header_cache: Path | None = None
+    project: Project,
+    target: str | None,
+    inline: str | None,
+    header_cache: Path | None = None,
+    *,
+    file: str | None = None,
+    stdin: BinaryIO | None = None,
 ) -> SavedQuery:
-    """The query to run: inline text (-e), a .rq file, or a saved query's name (its
-    parsed header kept in header_cache, if given)."""
+    """The query to run: inline text (-e), a file (--file, or a NAME ending in .rq or
+    naming a file), standard input (NAME `-`, read from `stdin`), or a saved query's
+    name (its parsed header kept in header_cache, if given). A file's or stdin's `#+`
+    header, if it has one, is read as a saved query's."""
+    given = [choice for choice in (target, inline, file) if choice is not None]
+    if len(given) > 1:
+        raise BelkgError("give one query: a name, a file (or --file), - for stdin, or -e TEXT")
     if inline is not None:
-        if target is not None:
-            raise BelkgError("give either a query name or file, or -e TEXT, not both")
         return SavedQuery(name="-e", summary="", description="", text=check_utf8(inline, "-e"))
-    if target is None:
-        raise BelkgError("which query? give a saved query's name, a .rq file, or -e TEXT")
-    path = Path(target)
-    if target.endswith(".rq") or path.is_file():
+    if file is None and target is None:
+        raise BelkgError("which query? give a saved query's name, a .rq file, - for stdin, or -e TEXT")
+    if file is None and target == "-":
+        data = stdin.read() if stdin is not None else b""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BelkgError(f"not UTF-8 text (byte {error.start})", STDIN) from None
+        return _query_text(text, STDIN, None)
+    name = file if file is not None else target
+    assert name is not None
+    path = Path(name)
+    if file is not None or name.endswith(".rq") or path.is_file():
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
-            raise BelkgError(f"not UTF-8 text (byte {error.start})", target) from None
+            raise BelkgError(f"not UTF-8 text (byte {error.start})", name) from None
         except OSError as error:
-            raise BelkgError(f"cannot read: {error.strerror}", target) from None
-        if any(line.startswith("#+") for line in text.splitlines()):
-            return parse_saved_query(text, path.stem, path, target)
-        return SavedQuery(name=path.stem, summary="", description="", text=text, path=path)
-    return find_saved_query(project.queries_dir, target, cache_dir=header_cache)
+            raise BelkgError(f"cannot read: {error.strerror}", name) from None
+        return _query_text(text, name, path)
+    return find_saved_query(project.queries_dir, name, cache_dir=header_cache)
+
+
+def _query_text(text: str, shown: str, path: Path | None) -> SavedQuery:
+    """A query read from a file or stdin: a saved query if it has a `#+` header."""
+    name = path.stem if path is not None else shown
+    if any(line.startswith("#+") for line in text.splitlines()):
+        return parse_saved_query(text, name, path, shown)
+    return SavedQuery(name=name, summary="", description="", text=text, path=path)
 
 
 def prepare(query: SavedQuery, params: dict[str, str]) -> str:
