@@ -927,6 +927,49 @@ def test_broken_saved_query(tiny, tmp_path, text, expected, command):
     assert_error(belkg(root, tiny.cache, *args), expected)
 
 
+QUERY_HINT = "see docs/queries.md for the #+ header; `belkg queries` lists the queries once they read"
+HEADER_FINDINGS = [
+    pytest.param(
+        NEGOTIATORS_TEXT.replace(_NEGOTIATORS_TAGS, "#+ tags: [competency, cq1"),
+        "queries/negotiators.rq:12: [saved-query] header is not valid YAML: expected ',' or ']', but got ':'",
+        id="invalid-yaml",
+    ),
+    pytest.param(
+        NEGOTIATORS_TEXT.replace("#+ tags:", "#+ author: me\n#+ tags:"),
+        "queries/negotiators.rq:{author}: [saved-query] unknown header key(s): author",
+        id="unknown-key",
+    ),
+    pytest.param(
+        NEGOTIATORS_TEXT.replace("#+ params:\n", "#+ params:\n#+   extra:\n#+     type: integer\n"),
+        "queries/negotiators.rq:{extra}: [saved-query] parameter 'extra' is declared but the query does not use "
+        "?_extra_integer",
+        id="param-declared-not-used",
+    ),
+    pytest.param(
+        NEGOTIATORS_TEXT.replace("?agent skos:prefLabel", "?_who skos:prefLabel"),
+        "queries/negotiators.rq:{_who}: [saved-query] the query uses ?_who but the header declares no parameter for it",
+        id="param-used-not-declared",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEADER_FINDINGS)
+def test_validate_reports_a_broken_saved_query(tiny, tmp_path, text, expected):
+    root = tiny.copy(tmp_path / "project")
+    write(root, "queries/negotiators.rq", text)
+    lines = text.splitlines()
+    where = {
+        name: next(number for number, line in enumerate(lines, 1) if re.search(pattern, line))
+        for name, pattern in (("author", r"^#\+ author"), ("extra", r"^#\+   extra:"), ("_who", r"\?_who"))
+        if any(re.search(pattern, line) for line in lines)
+    }
+    result = belkg(root, tiny.cache, "validate")
+    no_traceback(result)
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [expected.format(**where) + f". Fix: {QUERY_HINT}"]
+    assert result.stderr.splitlines() == ["does not conform: 1 finding(s) in 1 file(s)"]
+
+
 def test_saved_query_with_invalid_sparql(tiny, tmp_path):
     root = tiny.copy(tmp_path / "project")
     write(root, "queries/negotiators.rq", NEGOTIATORS_TEXT.replace("ORDER BY", "ORDER BY BY"))

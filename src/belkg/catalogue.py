@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from belkg.errors import BelkgError
+from belkg.findings import Finding
 
 HEADER_KEYS = {"summary", "description", "tags", "params"}
 PARAM_KEYS = {"type", "default", "example", "description", "required"}
@@ -229,3 +230,52 @@ def find_saved_query(folder: Path, name: str, shown: str = "queries", cache_dir:
         hint = f"; did you mean {' or '.join(nearest)}?" if nearest else "; `belkg queries` lists them"
         raise BelkgError(f"no saved query named {name!r}{hint}")
     return read_saved_query(path, f"{shown}/{path.name}", cache_dir)
+
+
+def _header_line(text: str, message: str) -> int:
+    """The line of a header that a message about it names ('key', 'param', ?variable),
+    else the header's first line."""
+    lines = text.splitlines()
+    header = [number for number, line in enumerate(lines, 1) if _HEADER_LINE.match(line)]
+    keys = message.partition("unknown header key(s): ")[2].split(", ") if "unknown header key" in message else []
+    names = [*re.findall(r"'([^']+)'", message), *keys]
+    variables = re.findall(r"\?(\w+)", message)
+    for name in names:
+        for number in header:
+            if re.search(rf"^#\+\s*{re.escape(name)}\s*:", lines[number - 1]):
+                return number
+    for variable in variables:
+        for number, line in enumerate(lines, 1):
+            if not line.lstrip().startswith("#") and re.search(rf"[?$]{re.escape(variable)}\b", line):
+                return number
+    return header[0] if header else 1
+
+
+def catalogue_findings(folder: Path, shown: str = "queries") -> list[Finding]:
+    """A finding for each saved query whose header is invalid (what `belkg queries` and
+    `belkg query NAME` would refuse), at the line it concerns."""
+    findings = []
+    for path in sorted(folder.glob("*.rq")):
+        name = f"{shown}/{path.name}"
+        try:
+            read_saved_query(path, name)
+        except BelkgError as error:
+            location = error.location or name
+            file, _, line = location.partition(":")
+            if not line:
+                try:
+                    number = _header_line(path.read_text(encoding="utf-8"), error.message)
+                except (OSError, UnicodeDecodeError):
+                    number = 1
+            else:
+                number = int(line.split(":")[0])
+            findings.append(
+                Finding(
+                    rule="saved-query",
+                    message=error.message,
+                    file=file,
+                    line=number,
+                    hint="see docs/queries.md for the #+ header; `belkg queries` lists the queries once they read",
+                )
+            )
+    return findings

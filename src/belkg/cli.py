@@ -295,21 +295,24 @@ def validate_command(state: State, fmt: str, reasoner: str, validator: str) -> N
 
     Exit 0 when it conforms, 1 when there are findings, 2 on an input error.
     """
+    from belkg.catalogue import catalogue_findings
+
     result = state.build(reasoner=reasoner, validator=validator)
+    findings = [*result.findings, *catalogue_findings(state.project().queries_dir)]
     if fmt == "json":
         click.echo(
             json.dumps(
-                {"conforms": result.conforms, "findings": [finding.as_dict() for finding in result.findings]},
+                {"conforms": not findings, "findings": [finding.as_dict() for finding in findings]},
                 indent=2,
                 ensure_ascii=False,
             )
         )
     else:
-        for finding in result.findings:
+        for finding in findings:
             click.echo(finding.format())
-    if result.findings:
-        files = {finding.file for finding in result.findings}
-        click.echo(f"does not conform: {len(result.findings)} finding(s) in {len(files)} file(s)", err=True)
+    if findings:
+        files = {finding.file for finding in findings}
+        click.echo(f"does not conform: {len(findings)} finding(s) in {len(files)} file(s)", err=True)
         sys.exit(EXIT_FINDINGS)
     click.echo(
         "conforms: shapes, quotes, labels, seed hashes, cues, identities and claim numbers all check out", err=True
