@@ -970,6 +970,18 @@ def test_validate_reports_a_broken_saved_query(tiny, tmp_path, text, expected):
     assert result.stderr.splitlines() == ["does not conform: 1 finding(s) in 1 file(s)"]
 
 
+def test_a_query_on_a_build_that_does_not_conform_warns(tiny, tmp_path):
+    root = tiny.copy(tmp_path / "project")
+    write(root, f"seeds/{TINY_SEED_NAME}.txt", TINY_SEED + "An edit.\n")
+    cache = tmp_path / "cache"
+    loud = CliRunner().invoke(cli, ["--project", str(root), "--cache-dir", str(cache), "query", "-e", ASK_PERSON])
+    no_traceback(loud)
+    assert (loud.exit_code, loud.stdout) == (0, "yes\n")
+    assert loud.stderr.splitlines()[-1] == "warning: the build does not conform (1 finding); run belkg validate"
+    quiet = belkg(root, cache, "query", "-e", ASK_PERSON)
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "yes\n", "")
+
+
 def test_saved_query_with_invalid_sparql(tiny, tmp_path):
     root = tiny.copy(tmp_path / "project")
     write(root, "queries/negotiators.rq", NEGOTIATORS_TEXT.replace("ORDER BY", "ORDER BY BY"))

@@ -298,3 +298,42 @@ def test_data_is_refused_with_an_endpoint(belkg, tmp_path):
     assert result.stderr == (
         "Error: --data works on the local build only; load the files into the endpoint's store instead\n"
     )
+
+
+# --- hints: an IRI the graph does not hold ---------------------------------------------------
+
+
+@pytest.fixture
+def belkg_loud(project, session_cache, built):
+    """belkg(*args) without -q: notes and warnings shown."""
+    from click.testing import CliRunner
+
+    from belkg.cli import cli
+
+    def invoke(*args: str) -> object:
+        base = ["--project", str(project.root), "--cache-dir", str(session_cache)]
+        return CliRunner().invoke(cli, [*base, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_an_iri_parameter_naming_nothing_gets_a_note(belkg_loud):
+    result = belkg_loud("query", "negotiators", "-p", "release", "bkd:release-of-5", "--format", "csv")
+    assert result.exit_code == 0
+    assert result.stdout == "release,releaseLabel,agent,agentLabel,role,roleLabel,source,quote,hedge,hedgeLabel\n"
+    assert result.stderr == (
+        "note: bkd:release-of-5 is not in the graph; "
+        "did you mean bkd:release-of-52, bkd:release-of-250 or bkd:release-of-14-june?\n"
+    )
+
+
+def test_an_iri_parameter_outside_the_project_gets_a_note_without_guesses(belkg_loud):
+    result = belkg_loud("query", "negotiators", "-p", "release", "https://example.org/x", "--format", "csv")
+    assert (result.exit_code, result.stderr) == (0, "note: <https://example.org/x> is not in the graph\n")
+
+
+def test_an_iri_parameter_in_the_graph_gets_no_note(belkg_loud, belkg):
+    result = belkg_loud("query", "negotiators", "-p", "release", "bkd:release-of-52", "--format", "csv")
+    assert (result.exit_code, result.stderr) == (0, "")
+    quiet = belkg("query", "negotiators", "-p", "release", "bkd:release-of-5")
+    assert (quiet.exit_code, quiet.stderr) == (0, "")

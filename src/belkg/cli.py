@@ -520,7 +520,7 @@ def query_command(
     from contextlib import AbstractContextManager, nullcontext
 
     from belkg.limits import within
-    from belkg.querying import labels_for, resolve_query, run
+    from belkg.querying import build_warning, labels_for, parameter_notes, resolve_query, run
     from belkg.results import format_for, render, render_graph
     from belkg.safety import network_allowed
     from belkg.user_data import read_user_data
@@ -545,18 +545,24 @@ def query_command(
         guard = network_allowed()
     else:
         runner = state.engine(engine, inference=not no_inference, extra=extra)
+        warning = build_warning(state.entry())
+        if warning and not state.quiet:
+            click.echo(warning, err=True)
 
-    def answer() -> bytes:
+    def answer() -> tuple[bytes, list[str]]:
         result = run(runner, query, given)
+        notes = parameter_notes(runner, query, given) if not state.quiet else []
         chosen = format_for(output, fmt, result.kind)
         if result.kind == "graph":
-            return render_graph(result, chosen)
+            return render_graph(result, chosen), notes
         labels = labels_for(runner, result) if chosen in ("table", "md") else {}
-        return render(result, chosen, labels).encode("utf-8")
+        return render(result, chosen, labels).encode("utf-8"), notes
 
     with guard:  # an endpoint's requests carry the time limit themselves (see belkg.remote)
-        data = within(answer, None if endpoint else timeout, memory, where)
+        data, notes = within(answer, None if endpoint else timeout, memory, where)
     _write_output(output, data)
+    for note in notes:
+        click.echo(note, err=True)
 
 
 @cli.command("prefixes")

@@ -150,3 +150,58 @@ def labels_for(engine: Engine, result: QueryResult) -> Labels:
         if row["thing"].value in wanted:
             found.setdefault(row["thing"].value, {})[row["property"].value] = row["label"].value
     return {iri: next(props[p] for p in _LABEL_PROPERTIES if p in props) for iri, props in found.items()}
+
+
+def build_warning(entry: CacheEntry) -> str | None:
+    """A warning line for a query on a build that failed validation, else None."""
+    try:
+        count = len(entry.findings())
+    except (OSError, ValueError):
+        return None
+    if not count:
+        return None
+    return f"warning: the build does not conform ({count} finding{'s' if count != 1 else ''}); run belkg validate"
+
+
+def _mentioned(engine: Engine, iri: str) -> bool:
+    term = f"<{iri}>"
+    patterns = (f"{term} ?p ?o", f"?s ?p {term}", f"?s {term} ?o", f"GRAPH {term} {{ ?a ?b ?c }}")
+    text = "ASK { " + " UNION ".join(f"{{ {pattern} }}" for pattern in patterns) + " }"
+    return bool(engine.run(text).boolean)
+
+
+def _nearest(engine: Engine, iri: str) -> list[str]:
+    """The IRIs of the graph in the same namespace whose names are closest to iri's."""
+    import difflib
+
+    namespace = next((ns for ns in sorted(PREFIXES.values(), key=len, reverse=True) if iri.startswith(ns)), None)
+    if namespace is None:
+        return []
+    text = (
+        "SELECT DISTINCT ?thing WHERE { ?thing ?p ?o FILTER (isIRI(?thing) && "
+        f'STRSTARTS(STR(?thing), "{namespace}")) }}'
+    )
+    names = {row["thing"].value[len(namespace) :]: row["thing"].value for row in engine.run(text).rows}
+    close = difflib.get_close_matches(iri[len(namespace) :], list(names), n=3, cutoff=0.5)
+    return [names[name] for name in close]
+
+
+def parameter_notes(engine: Engine, query: SavedQuery, params: dict[str, str]) -> list[str]:
+    """A note for each IRI parameter given a value that the graph does not mention,
+    with the closest names it does."""
+    from belkg.binding import parse_value
+    from belkg.prefixes import shorten
+
+    notes = []
+    for name, raw in params.items():
+        param = query.param(name)
+        if param is None or param.type != "iri":
+            continue
+        iri = parse_value(param, raw).value
+        if _mentioned(engine, iri):
+            continue
+        nearest = _nearest(engine, iri)
+        shown = [shorten(other) for other in nearest]
+        hint = f"; did you mean {' or '.join([', '.join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)}?"
+        notes.append(f"note: {shorten(iri)} is not in the graph{hint if shown else ''}")
+    return notes
