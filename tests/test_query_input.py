@@ -3,7 +3,9 @@ their place, queries from stdin and files, the user's own data beside the build.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
@@ -337,3 +339,45 @@ def test_an_iri_parameter_in_the_graph_gets_no_note(belkg_loud, belkg):
     assert (result.exit_code, result.stderr) == (0, "")
     quiet = belkg("query", "negotiators", "-p", "release", "bkd:release-of-5")
     assert (quiet.exit_code, quiet.stderr) == (0, "")
+
+
+# --- --no-inference says what it leaves out ----------------------------------------------------
+
+SAVED = sorted(path.stem for path in (Path(__file__).parent.parent / "queries").glob("*.rq"))
+LEAVES_OUT = "note: --no-inference leaves out inferred and derived statements, so answers may be missing: "
+
+
+def test_no_inference_names_what_a_query_misses(belkg_loud):
+    result = belkg_loud("query", "negotiators", "--no-inference", "--format", "csv")
+    assert (result.exit_code, result.stdout.splitlines()[1:]) == (0, [])
+    assert result.stderr == LEAVES_OUT + "only they give the type bk:SourceDocument\n"
+    assert belkg_loud("query", "negotiators", "--format", "csv").stderr == ""
+
+
+@pytest.fixture(scope="module")
+def asserted_engine(built):
+    from belkg.querying import open_engine
+
+    return open_engine(built.entry, inference=False)
+
+
+def _rows(result):
+    return sorted(sorted((name, term.value) for name, term in row.items()) for row in result.rows)
+
+
+@pytest.mark.parametrize("name", SAVED)
+def test_every_saved_query_without_inference_answers_the_same_or_says_what_it_leaves_out(
+    project, engines, asserted_engine, name
+):
+    from belkg.catalogue import find_saved_query
+    from belkg.querying import inference_notes, run
+
+    query = find_saved_query(project.queries_dir, name)
+    notes = inference_notes(engines["oxigraph"], query)
+    if not notes:
+        assert _rows(run(asserted_engine, query)) == _rows(run(engines["oxigraph"], query))
+        return
+    [note] = notes
+    assert note.startswith(LEAVES_OUT)
+    named = re.findall(r"\b(\w+:[\w-]+)", note.removeprefix(LEAVES_OUT))
+    assert named and all(term in query.text for term in named), named

@@ -520,7 +520,7 @@ def query_command(
     from contextlib import AbstractContextManager, nullcontext
 
     from belkg.limits import within
-    from belkg.querying import build_warning, labels_for, parameter_notes, resolve_query, run
+    from belkg.querying import build_warning, inference_notes, labels_for, parameter_notes, resolve_query, run
     from belkg.results import format_for, render, render_graph
     from belkg.safety import network_allowed
     from belkg.user_data import read_user_data
@@ -548,10 +548,13 @@ def query_command(
         warning = build_warning(state.entry())
         if warning and not state.quiet:
             click.echo(warning, err=True)
+    whole = state.engine() if no_inference and not state.quiet else None
 
     def answer() -> tuple[bytes, list[str]]:
         result = run(runner, query, given)
         notes = parameter_notes(runner, query, given) if not state.quiet else []
+        if whole is not None:
+            notes += inference_notes(whole, query)
         chosen = format_for(output, fmt, result.kind)
         if result.kind == "graph":
             return render_graph(result, chosen), notes

@@ -205,3 +205,12 @@ def parameter_notes(engine: Engine, query: SavedQuery, params: dict[str, str]) -
         hint = f"; did you mean {' or '.join([', '.join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)}?"
         notes.append(f"note: {shorten(iri)} is not in the graph{hint if shown else ''}")
     return notes
+
+
+def inference_notes(whole: Engine, query: SavedQuery) -> list[str]:
+    """For a query run without inference: a note naming the types and properties it
+    uses that only the derived graphs hold (found on `whole`, an engine with them)."""
+    from belkg.inference_gaps import inference_gap
+
+    note = inference_gap(whole, query.text).note()
+    return [note] if note else []
