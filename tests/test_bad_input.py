@@ -982,6 +982,18 @@ def test_a_query_on_a_build_that_does_not_conform_warns(tiny, tmp_path):
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "yes\n", "")
 
 
+def test_validate_reports_a_saved_query_that_does_not_parse(tiny, tmp_path):
+    root = tiny.copy(tmp_path / "project")
+    write(root, "queries/negotiators.rq", NEGOTIATORS_TEXT.replace("ORDER BY", "ORDER BY BY"))
+    result = belkg(root, tiny.cache, "validate")
+    no_traceback(result)
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        "queries/negotiators.rq:50: [saved-query] invalid SPARQL: cannot read the query from 'ORDER' on. "
+        "Fix: run it with `belkg query` to see the place"
+    ]
+
+
 def test_saved_query_with_invalid_sparql(tiny, tmp_path):
     root = tiny.copy(tmp_path / "project")
     write(root, "queries/negotiators.rq", NEGOTIATORS_TEXT.replace("ORDER BY", "ORDER BY BY"))

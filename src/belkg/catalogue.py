@@ -251,14 +251,41 @@ def _header_line(text: str, message: str) -> int:
     return header[0] if header else 1
 
 
+def _syntax_finding(query: SavedQuery, shown: str) -> Finding | None:
+    """A finding for a saved query that Oxigraph's parser (quick) does not read as a
+    query; the words and the place are the gate's (belkg.sparql_errors)."""
+    from belkg.predeclared import with_prefixes
+    from belkg.safety import Gate, oxigraph_syntax_error
+    from belkg.sparql_errors import explain
+
+    try:
+        written = Gate().canonical(query.text, shown)
+        prefixed = with_prefixes(written)
+        problem = oxigraph_syntax_error(prefixed.text)
+        if problem is not None:
+            raise explain(written, prefixed, shown, problem)
+    except BelkgError as error:
+        location = error.location or shown
+        line = location.split(":")[1] if location.count(":") >= 1 else ""
+        return Finding(
+            rule="saved-query",
+            message=error.message,
+            file=shown,
+            line=int(line) if line.isdigit() else 1,
+            hint="run it with `belkg query` to see the place",
+        )
+    return None
+
+
 def catalogue_findings(folder: Path, shown: str = "queries") -> list[Finding]:
     """A finding for each saved query whose header is invalid (what `belkg queries` and
-    `belkg query NAME` would refuse), at the line it concerns."""
+    `belkg query NAME` would refuse), at the line it concerns, or whose SPARQL does not
+    parse."""
     findings = []
     for path in sorted(folder.glob("*.rq")):
         name = f"{shown}/{path.name}"
         try:
-            read_saved_query(path, name)
+            query = read_saved_query(path, name)
         except BelkgError as error:
             location = error.location or name
             file, _, line = location.partition(":")
@@ -278,4 +305,8 @@ def catalogue_findings(folder: Path, shown: str = "queries") -> list[Finding]:
                     hint="see docs/queries.md for the #+ header; `belkg queries` lists the queries once they read",
                 )
             )
+            continue
+        syntax = _syntax_finding(query, name)
+        if syntax is not None:
+            findings.append(syntax)
     return findings
