@@ -125,6 +125,9 @@ def within(
                 outcome = ("error", error.message, error.location, error.detail)
             except MemoryError:
                 outcome = ("memory",)
+            except SystemError as error:  # an extension whose allocation failed returned NULL
+                failed = memory and "without exception set" in str(error)
+                outcome = ("memory",) if failed else ("error", f"failed: SystemError: {error}", where, None)
             except BaseException as error:  # the child must always report and exit
                 outcome = ("error", f"failed: {type(error).__name__}: {error}", where, None)
             try:
