@@ -59,10 +59,14 @@ def matches(line: str, expected: Expected) -> bool:
 
 
 def assert_error(result: Result, expected: Expected, code: int = 2) -> None:
-    """Exit code 2 (by default) and exactly one line on stderr, the expected one."""
+    """Exit code 2 (by default) and exactly one line on stderr, the expected one (or, for
+    a syntax error, the expected lines: the error, the query's line, the caret)."""
     no_traceback(result)
     assert result.exit_code == code, result.output
     lines = result.stderr.splitlines()
+    if isinstance(expected, str) and "\n" in expected:
+        assert result.stderr == expected + "\n", result.stderr
+        return
     assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{result.stderr}"
     assert matches(lines[0], expected), lines[0]
 
@@ -708,26 +712,31 @@ QUERY_CASES = [
     ),
     pytest.param(
         ["query", "-e", "SELECT ?x WHERE { ?x }"],
-        "Error: -e: invalid SPARQL: error at 1:23: expected one of BIND, [_]",
+        "Error: -e:1:22: this triple pattern has a subject but no predicate or object\n"
+        "  SELECT ?x WHERE { ?x }\n"
+        "                       ^",
         id="invalid-sparql-inline",
     ),
     pytest.param(  # one gate, one account of the error, whatever the engine
         ["query", "-e", "SELECT ?x WHERE { ?x }", "--engine", "rdflib"],
-        "Error: -e: invalid SPARQL: error at 1:23: expected one of BIND, [_]",
+        "Error: -e:1:22: this triple pattern has a subject but no predicate or object\n"
+        "  SELECT ?x WHERE { ?x }\n"
+        "                       ^",
         id="invalid-sparql-inline-rdflib",
     ),
     pytest.param(
         ["query", "{base}/bad.rq"],
-        "Error: {base}/bad.rq: invalid SPARQL: error at 4:1: expected OPTIONAL",
+        "Error: {base}/bad.rq:3:1: "
+        "this triple pattern has no object: a triple needs a subject, a predicate and an object\n"
+        "  }\n"
+        "  ^",
         id="invalid-sparql-file",
     ),
-    pytest.param(["query", "-e", ""], "Error: -e: invalid SPARQL: error at 1:1: expected [_]", id="empty-inline-query"),
-    pytest.param(
-        ["query", "-e", "  \n "], "Error: -e: invalid SPARQL: error at 2:2: expected [_]", id="blank-inline-query"
-    ),
+    pytest.param(["query", "-e", ""], "Error: -e: invalid SPARQL: the query is empty", id="empty-inline-query"),
+    pytest.param(["query", "-e", "  \n "], "Error: -e: invalid SPARQL: the query is empty", id="blank-inline-query"),
     pytest.param(
         ["query", "{base}/empty.rq"],
-        "Error: {base}/empty.rq: invalid SPARQL: error at 1:1: expected [_]",
+        "Error: {base}/empty.rq: invalid SPARQL: the query is empty",
         id="empty-query-file",
     ),
     pytest.param(
@@ -740,11 +749,13 @@ QUERY_CASES = [
     ),
     pytest.param(
         ["query", "negotiators", "-e", ASK_PERSON],
-        "Error: give either a query name or file, or -e TEXT, not both",
+        "Error: give one query: a name, a file (or --file), - for stdin, or -e TEXT",
         id="name-and-inline",
     ),
     pytest.param(
-        ["query"], "Error: which query? give a saved query's name, a .rq file, or -e TEXT", id="no-query-at-all"
+        ["query"],
+        "Error: which query? give a saved query's name, a .rq file, - for stdin, or -e TEXT",
+        id="no-query-at-all",
     ),
     pytest.param(
         ["query", "-e", "INSERT DATA { <a:b> <a:c> <a:d> }"],
@@ -915,12 +926,81 @@ def test_broken_saved_query(tiny, tmp_path, text, expected, command):
     assert_error(belkg(root, tiny.cache, *args), expected)
 
 
+QUERY_HINT = "see docs/queries.md for the #+ header; `belkg queries` lists the queries once they read"
+HEADER_FINDINGS = [
+    pytest.param(
+        NEGOTIATORS_TEXT.replace(_NEGOTIATORS_TAGS, "#+ tags: [competency, cq1"),
+        "queries/negotiators.rq:12: [saved-query] header is not valid YAML: expected ',' or ']', but got ':'",
+        id="invalid-yaml",
+    ),
+    pytest.param(
+        NEGOTIATORS_TEXT.replace("#+ tags:", "#+ author: me\n#+ tags:"),
+        "queries/negotiators.rq:{author}: [saved-query] unknown header key(s): author",
+        id="unknown-key",
+    ),
+    pytest.param(
+        NEGOTIATORS_TEXT.replace("#+ params:\n", "#+ params:\n#+   extra:\n#+     type: integer\n"),
+        "queries/negotiators.rq:{extra}: [saved-query] parameter 'extra' is declared but the query does not use "
+        "?_extra_integer",
+        id="param-declared-not-used",
+    ),
+    pytest.param(
+        NEGOTIATORS_TEXT.replace("?agent skos:prefLabel", "?_who skos:prefLabel"),
+        "queries/negotiators.rq:{_who}: [saved-query] the query uses ?_who but the header declares no parameter for it",
+        id="param-used-not-declared",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEADER_FINDINGS)
+def test_validate_reports_a_broken_saved_query(tiny, tmp_path, text, expected):
+    root = tiny.copy(tmp_path / "project")
+    write(root, "queries/negotiators.rq", text)
+    lines = text.splitlines()
+    where = {
+        name: next(number for number, line in enumerate(lines, 1) if re.search(pattern, line))
+        for name, pattern in (("author", r"^#\+ author"), ("extra", r"^#\+   extra:"), ("_who", r"\?_who"))
+        if any(re.search(pattern, line) for line in lines)
+    }
+    result = belkg(root, tiny.cache, "validate")
+    no_traceback(result)
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [expected.format(**where) + f". Fix: {QUERY_HINT}"]
+    assert result.stderr.splitlines() == ["does not conform: 1 finding(s) in 1 file(s)"]
+
+
+def test_a_query_on_a_build_that_does_not_conform_warns(tiny, tmp_path):
+    root = tiny.copy(tmp_path / "project")
+    write(root, f"seeds/{TINY_SEED_NAME}.txt", TINY_SEED + "An edit.\n")
+    cache = tmp_path / "cache"
+    loud = CliRunner().invoke(cli, ["--project", str(root), "--cache-dir", str(cache), "query", "-e", ASK_PERSON])
+    no_traceback(loud)
+    assert (loud.exit_code, loud.stdout) == (0, "yes\n")
+    assert loud.stderr.splitlines()[-1] == "warning: the build does not conform (1 finding); run belkg validate"
+    quiet = belkg(root, cache, "query", "-e", ASK_PERSON)
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "yes\n", "")
+
+
+def test_validate_reports_a_saved_query_that_does_not_parse(tiny, tmp_path):
+    root = tiny.copy(tmp_path / "project")
+    write(root, "queries/negotiators.rq", NEGOTIATORS_TEXT.replace("ORDER BY", "ORDER BY BY"))
+    result = belkg(root, tiny.cache, "validate")
+    no_traceback(result)
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        "queries/negotiators.rq:50: [saved-query] invalid SPARQL: cannot read the query from 'ORDER' on. "
+        "Fix: run it with `belkg query` to see the place"
+    ]
+
+
 def test_saved_query_with_invalid_sparql(tiny, tmp_path):
     root = tiny.copy(tmp_path / "project")
     write(root, "queries/negotiators.rq", NEGOTIATORS_TEXT.replace("ORDER BY", "ORDER BY BY"))
     assert_error(
         belkg(root, tiny.cache, "query", "negotiators"),
-        f"Error: {root / 'queries' / 'negotiators.rq'}: invalid SPARQL: error at 50:24: expected ENCODE_FOR_URI",
+        f"Error: {root / 'queries' / 'negotiators.rq'}:50:1: invalid SPARQL: cannot read the query from 'ORDER' on\n"
+        "  ORDER BY BY ?releaseLabel ?roleLabel ?agentLabel ?source ?quote\n"
+        "  ^",
     )
 
 

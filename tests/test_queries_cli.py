@@ -136,11 +136,14 @@ def test_rdflib_engine_gives_the_same_table(belkg):
     assert belkg("query", "-e", NEGOTIATED, "--engine", "rdflib").stdout == belkg("query", "-e", NEGOTIATED).stdout
 
 
-def test_invalid_sparql_is_one_line(belkg):
-    result = belkg("query", "-e", "SELECT ?x WHERE { ?x }")
+def test_invalid_sparql_is_one_line_and_the_place(belkg):
+    result = belkg("query", "-e", "SELECT ?x WHERE {\n  ?x a foo:Person }")
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: -e: invalid SPARQL: ")
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.splitlines() == [
+        "Error: -e:2:8: unknown prefix 'foo:'; declare it with PREFIX or see `belkg prefixes`",
+        "    ?x a foo:Person }",
+        "         ^",
+    ]
 
 
 def test_unknown_query_suggests_the_nearest(belkg):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from belkg.errors import BelkgError
+from belkg.findings import Finding
 from belkg.sparql_text import mask
 
 HEADER_KEYS = {"summary", "description", "tags", "params"}
@@ -283,3 +284,83 @@ def named_graph_queries(folder: Path) -> list[str]:
         except BelkgError:
             continue
     return names
+
+
+def _header_line(text: str, message: str) -> int:
+    """The line of a header that a message about it names ('key', 'param', ?variable),
+    else the header's first line."""
+    lines = text.splitlines()
+    header = [number for number, line in enumerate(lines, 1) if _HEADER_LINE.match(line)]
+    keys = message.partition("unknown header key(s): ")[2].split(", ") if "unknown header key" in message else []
+    names = [*re.findall(r"'([^']+)'", message), *keys]
+    variables = re.findall(r"\?(\w+)", message)
+    for name in names:
+        for number in header:
+            if re.search(rf"^#\+\s*{re.escape(name)}\s*:", lines[number - 1]):
+                return number
+    for variable in variables:
+        for number, line in enumerate(lines, 1):
+            if not line.lstrip().startswith("#") and re.search(rf"[?$]{re.escape(variable)}\b", line):
+                return number
+    return header[0] if header else 1
+
+
+def _syntax_finding(query: SavedQuery, shown: str) -> Finding | None:
+    """A finding for a saved query that Oxigraph's parser (quick) does not read as a
+    query; the words and the place are the gate's (belkg.sparql_errors)."""
+    from belkg.predeclared import with_prefixes
+    from belkg.safety import Gate, oxigraph_syntax_error
+    from belkg.sparql_errors import explain
+
+    try:
+        written = Gate().canonical(query.text, shown)
+        prefixed = with_prefixes(written)
+        problem = oxigraph_syntax_error(prefixed.text)
+        if problem is not None:
+            raise explain(written, prefixed, shown, problem)
+    except BelkgError as error:
+        location = error.location or shown
+        line = location.split(":")[1] if location.count(":") >= 1 else ""
+        return Finding(
+            rule="saved-query",
+            message=error.message,
+            file=shown,
+            line=int(line) if line.isdigit() else 1,
+            hint="run it with `belkg query` to see the place",
+        )
+    return None
+
+
+def catalogue_findings(folder: Path, shown: str = "queries") -> list[Finding]:
+    """A finding for each saved query whose header is invalid (what `belkg queries` and
+    `belkg query NAME` would refuse), at the line it concerns, or whose SPARQL does not
+    parse."""
+    findings = []
+    for path in sorted(folder.glob("*.rq")):
+        name = f"{shown}/{path.name}"
+        try:
+            query = read_saved_query(path, name)
+        except BelkgError as error:
+            location = error.location or name
+            file, _, line = location.partition(":")
+            if not line:
+                try:
+                    number = _header_line(path.read_text(encoding="utf-8"), error.message)
+                except (OSError, UnicodeDecodeError):
+                    number = 1
+            else:
+                number = int(line.split(":")[0])
+            findings.append(
+                Finding(
+                    rule="saved-query",
+                    message=error.message,
+                    file=file,
+                    line=number,
+                    hint="see docs/queries.md for the #+ header; `belkg queries` lists the queries once they read",
+                )
+            )
+            continue
+        syntax = _syntax_finding(query, name)
+        if syntax is not None:
+            findings.append(syntax)
+    return findings

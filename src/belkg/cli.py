@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from belkg import __version__
-from belkg.errors import EXIT_FINDINGS, BelkgError, printable
+from belkg.errors import EXIT_FINDINGS, BelkgError, printable, printable_lines
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,8 +91,9 @@ EXAMPLES = {
     "push": ["belkg push --endpoint http://127.0.0.1:7878/store --replace"],
     "query": [
         "belkg query negotiators -p release bkd:release-of-52",
-        "belkg query prisoner-counts -o counts.csv",
+        "belkg query -e 'SELECT ?person WHERE { ?person a bk:Person } LIMIT 3' -o people.csv",
     ],
+    "prefixes": ["belkg prefixes", "belkg prefixes --format sparql"],
     "queries": ["belkg queries --tag people", "belkg queries --format json"],
     "queries show": ["belkg queries show negotiators"],
     "stats": ["belkg stats", "belkg stats --network --format json"],
@@ -168,6 +169,8 @@ class BelkgGroup(click.Group):
             return super().invoke(ctx)
         except BelkgError as error:
             click.echo(f"Error: {printable(str(error))}", err=True)
+            if error.detail:
+                click.echo(printable_lines(error.detail), err=True)
             ctx.exit(error.exit_code)
 
 
@@ -211,18 +214,20 @@ class State:
             self._entry = current_entry(self.project(), self.cache_dir, self.progress)
         return self._entry
 
-    def engine(self, name: str = "oxigraph", *, inference: bool = True) -> Any:
-        """A query engine over the current build. A store that cannot be opened (damaged
-        on disk) is not trusted: the build is made again."""
+    def engine(self, name: str = "oxigraph", *, inference: bool = True, extra: Any = None) -> Any:
+        """A query engine over the current build (and `extra`, the user's --data). A
+        store that cannot be opened (damaged on disk) is not trusted: the build is made
+        again."""
         from belkg.querying import open_engine
 
         checks = self.cache_root() / "query-checks"
         entry = self.entry()
+        options = {"inference": inference, "allow_network": self.allow_network, "checks_cache": checks, "extra": extra}
         try:
-            return open_engine(entry, name, inference=inference, allow_network=self.allow_network, checks_cache=checks)
+            return open_engine(entry, name, **options)
         except (OSError, RuntimeError):
             entry = self.build(force=True).entry
-            return open_engine(entry, name, inference=inference, allow_network=self.allow_network, checks_cache=checks)
+            return open_engine(entry, name, **options)
 
     def build(self, force: bool = False, reasoner: str = "fast", validator: str = "fast") -> Any:
         from belkg.build import build
@@ -384,21 +389,24 @@ def validate_command(state: State, fmt: str, reasoner: str, validator: str) -> N
 
     Exit 0 when it conforms, 1 when there are findings, 2 on an input error.
     """
+    from belkg.catalogue import catalogue_findings
+
     result = state.build(reasoner=reasoner, validator=validator)
+    findings = [*result.findings, *catalogue_findings(state.project().queries_dir)]
     if fmt == "json":
         click.echo(
             json.dumps(
-                {"conforms": result.conforms, "findings": [finding.as_dict() for finding in result.findings]},
+                {"conforms": not findings, "findings": [finding.as_dict() for finding in findings]},
                 indent=2,
                 ensure_ascii=False,
             )
         )
     else:
-        for finding in result.findings:
+        for finding in findings:
             click.echo(finding.format())
-    if result.findings:
-        files = {finding.file for finding in result.findings}
-        click.echo(f"does not conform: {len(result.findings)} finding(s) in {len(files)} file(s)", err=True)
+    if findings:
+        files = {finding.file for finding in findings}
+        click.echo(f"does not conform: {len(findings)} finding(s) in {len(files)} file(s)", err=True)
         sys.exit(EXIT_FINDINGS)
     state.say("conforms: shapes, quotes, labels, seed hashes, cues, identities and claim numbers all check out")
 
@@ -555,8 +563,19 @@ def engine_options(function: F) -> F:
 
 
 @cli.command("query")
-@click.argument("target", required=False, metavar="NAME|FILE.rq")
+@click.argument("target", required=False, metavar="NAME|FILE.rq|-")
 @click.option("-e", "--expression", "inline", metavar="SPARQL", help="Run this query text instead.")
+@click.option(
+    "-f", "--file", "query_file", metavar="PATH", help="Read the query from this file (its #+ header, if any, too)."
+)
+@click.option(
+    "--data",
+    "data_files",
+    multiple=True,
+    metavar="FILE",
+    help="Also query the statements of this RDF file (.ttl, .nt, .nq, .trig), as a named graph named by "
+    "its file: URI, for this command only. Repeatable.",
+)
 @click.option(
     "-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE", help="A parameter value. Repeatable."
 )
@@ -580,21 +599,25 @@ def engine_options(function: F) -> F:
 @output_option
 @pass_state
 def query_command(
-    state: State, target: str | None, inline: str | None, params: tuple[tuple[str, str], ...],
-    fmt: str | None, engine: str, no_inference: bool, endpoint: str | None, timeout: float, memory: int,
-    max_response: int, output: str | None,
+    state: State, target: str | None, inline: str | None, query_file: str | None, data_files: tuple[str, ...],
+    params: tuple[tuple[str, str], ...], fmt: str | None, engine: str, no_inference: bool, endpoint: str | None,
+    timeout: float, memory: int, max_response: int, output: str | None,
 ) -> None:  # fmt: skip
-    """Run a saved query (by name), a .rq file, or -e 'SPARQL' against the built graph,
-    or against a SPARQL endpoint with --endpoint."""
+    """Run a saved query (by name), a .rq file (or --file), the query on stdin (-), or
+    -e 'SPARQL' against the built graph, or against a SPARQL endpoint with --endpoint.
+    Prefixes listed by `belkg prefixes` need no declaration."""
     from contextlib import AbstractContextManager, nullcontext
 
     from belkg.limits import within
-    from belkg.querying import labels_for, resolve_query, run
+    from belkg.querying import build_warning, inference_notes, labels_for, parameter_notes, resolve_query, run
     from belkg.results import format_for, needs_labels, render, render_graph, size_of, table_width
     from belkg.safety import network_allowed
+    from belkg.user_data import read_user_data
 
     _check_output(output)
-    query = resolve_query(state.project(), target, inline, state.cache_root() / "query-headers")
+    headers = state.cache_root() / "query-headers"
+    query = resolve_query(state.project(), target, inline, headers, file=query_file, stdin=sys.stdin.buffer)
+    extra = read_user_data(data_files)
     given = dict(params)
     if len(given) != len(params):
         raise BelkgError("a parameter is given twice")
@@ -605,26 +628,50 @@ def query_command(
 
         if no_inference:
             raise BelkgError("--no-inference works on the local build only; the endpoint decides its default graph")
+        if extra is not None:
+            raise BelkgError("--data works on the local build only; load the files into the endpoint's store instead")
         runner: Any = EndpointEngine(endpoint, timeout, max_response << 20)
         guard = network_allowed()
     else:
-        runner = state.engine(engine, inference=not no_inference)
+        runner = state.engine(engine, inference=not no_inference, extra=extra)
+        warning = build_warning(state.entry())
+        if warning and not state.quiet:
+            click.echo(warning, err=True)
+    whole = state.engine() if no_inference and not state.quiet else None
 
     width = table_width()
 
-    def answer() -> tuple[bytes, str]:
+    def answer() -> tuple[bytes, str, list[str]]:
         result = run(runner, query, given)
+        notes = parameter_notes(runner, query, given) if not state.quiet else []
+        if whole is not None:
+            notes += inference_notes(whole, query)
         chosen = format_for(output, fmt, result.kind)
         if result.kind == "graph":
-            return render_graph(result, chosen), size_of(result)
+            return render_graph(result, chosen), size_of(result), notes
         labels = labels_for(runner, result) if needs_labels(chosen) else {}
-        return render(result, chosen, labels, width).encode("utf-8"), size_of(result)
+        return render(result, chosen, labels, width).encode("utf-8"), size_of(result), notes
 
     with guard:  # an endpoint's requests carry the time limit themselves (see belkg.remote)
-        data, size = within(answer, None if endpoint else timeout, memory, where)
+        data, size, notes = within(answer, None if endpoint else timeout, memory, where)
     _write_output(output, data)
+    for note in notes:
+        click.echo(note, err=True)
     if output and output != "-":
         state.say(f"wrote {output} ({size})")
+
+
+@cli.command("prefixes")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "sparql", "ttl"]), default="text", show_default=True
+)
+def prefixes_command(fmt: str) -> None:
+    """The prefixes every query may use without declaring them: bk:, bkd:, and the
+    common W3C ones (rdf:, skos:, prov: and others); a query's own PREFIX declarations
+    override them."""
+    from belkg.predeclared import listing
+
+    click.echo(listing(fmt), nl=False)
 
 
 @cli.group("queries", invoke_without_command=True)

@@ -17,6 +17,7 @@ from belkg.errors import BelkgError
 from belkg.prefixes import DERIVED_GRAPHS
 from belkg.safety import Gate
 from belkg.terms import Term
+from belkg.user_data import UserData
 
 ENGINES = ("oxigraph", "rdflib")
 
@@ -69,11 +70,20 @@ class OxigraphEngine:
         inference: bool = True,
         allow_network: bool = False,
         checks_cache: Path | None = None,
+        extra: UserData | None = None,
+        nquads: Path | None = None,
     ) -> None:
+        """With `extra` (the user's own statements), the build's N-Quads (`nquads`) and
+        those are loaded into a store in memory, for this engine only."""
         import pyoxigraph
 
         self._ox = pyoxigraph
-        self._store = pyoxigraph.Store.read_only(str(store_dir))
+        if extra is None or nquads is None:
+            self._store = pyoxigraph.Store.read_only(str(store_dir))
+        else:
+            self._store = pyoxigraph.Store()
+            self._store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+            self._store.bulk_load(extra.nquads, format=pyoxigraph.RdfFormat.N_QUADS)
         self.inference = inference
         self.graphs = [graph for graph in self._store.named_graphs() if inference or graph.value not in DERIVED_GRAPHS]
         self.gate = Gate((graph.value for graph in self.graphs), allow_network=allow_network, cache_dir=checks_cache)
@@ -132,6 +142,7 @@ class RdflibEngine:
         inference: bool = True,
         allow_network: bool = False,
         checks_cache: Path | None = None,
+        extra: UserData | None = None,
     ) -> None:
         from rdflib import Dataset
 
@@ -144,6 +155,8 @@ class RdflibEngine:
         full = Dataset(default_union=True)
         with as_written():
             full.parse(nquads, format="nquads")
+            if extra is not None:
+                full.parse(data=extra.nquads, format="nquads")
         if inference:
             self._dataset = full
         else:

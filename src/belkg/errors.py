@@ -11,15 +11,17 @@ EXIT_INPUT_ERROR = 2
 class BelkgError(Exception):
     """An error whose message is fit to show the user as one line.
 
-    `location` is "FILE" or "FILE:LINE" or "FILE:LINE:COL" when the problem has a place.
+    `location` is "FILE" or "FILE:LINE" or "FILE:LINE:COL" when the problem has a place;
+    `detail`, lines to show below it (the line of a query with a caret under the place).
     """
 
     exit_code = EXIT_INPUT_ERROR
 
-    def __init__(self, message: str, location: str | None = None) -> None:
+    def __init__(self, message: str, location: str | None = None, detail: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.location = location
+        self.detail = detail
 
     def __str__(self) -> str:
         if self.location:
@@ -44,3 +46,9 @@ def printable(text: str) -> str:
     import re
 
     return re.sub(r"\s*[\r\n]+\s*", " ", text.strip()).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def printable_lines(text: str) -> str:
+    """Lines to show as they are (indentation kept), any surrogate shown as U+FFFD."""
+    lines = text.splitlines()
+    return "\n".join(line.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for line in lines)

@@ -122,11 +122,14 @@ def within(
             try:
                 outcome: tuple[object, ...] = ("ok", work())
             except BelkgError as error:
-                outcome = ("error", error.message, error.location)
+                outcome = ("error", error.message, error.location, error.detail)
             except MemoryError:
                 outcome = ("memory",)
+            except SystemError as error:  # an extension whose allocation failed returned NULL
+                failed = memory and "without exception set" in str(error)
+                outcome = ("memory",) if failed else ("error", f"failed: SystemError: {error}", where, None)
             except BaseException as error:  # the child must always report and exit
-                outcome = ("error", f"failed: {type(error).__name__}: {error}", where)
+                outcome = ("error", f"failed: {type(error).__name__}: {error}", where, None)
             try:
                 data = pickle.dumps(outcome)
             except MemoryError:
@@ -166,5 +169,8 @@ def within(
     if outcome[0] == "memory":
         raise _memory_error(memory, where)
     if outcome[0] == "error":
-        raise BelkgError(str(outcome[1]), None if outcome[2] is None else str(outcome[2]))
+        location, detail = outcome[2], outcome[3]
+        raise BelkgError(
+            str(outcome[1]), None if location is None else str(location), None if detail is None else str(detail)
+        )
     return cast(T, outcome[1])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from belkg.binding import apply_bindings, bind_parameters
 from belkg.cache import CacheEntry
@@ -13,6 +14,7 @@ from belkg.limits import DEFAULT_MEMORY_MIB, within
 from belkg.prefixes import PREFIXES
 from belkg.project import Project
 from belkg.results import Labels
+from belkg.user_data import UserData
 
 _LABEL_PROPERTIES = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label")
 # One text for every lookup (not a VALUES block of the result's IRIs), so the gate's
@@ -32,43 +34,81 @@ def open_engine(
     inference: bool = True,
     allow_network: bool = False,
     checks_cache: Path | None = None,
+    extra: UserData | None = None,
 ) -> Engine:
     """An engine over a build, its queries passed by a gate that allows the network only
-    if asked (and keeps its verdicts in checks_cache, if given)."""
+    if asked (and keeps its verdicts in checks_cache, if given); with `extra`, the
+    user's own statements beside the build's graphs (see belkg.user_data)."""
     if name == "oxigraph":
         return OxigraphEngine(
-            entry.store_dir, inference=inference, allow_network=allow_network, checks_cache=checks_cache
+            entry.store_dir,
+            inference=inference,
+            allow_network=allow_network,
+            checks_cache=checks_cache,
+            extra=extra,
+            nquads=entry.dataset_file,
         )
     if name == "rdflib":
         return RdflibEngine(
-            entry.dataset_file, inference=inference, allow_network=allow_network, checks_cache=checks_cache
+            entry.dataset_file,
+            inference=inference,
+            allow_network=allow_network,
+            checks_cache=checks_cache,
+            extra=extra,
         )
     raise BelkgError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
+STDIN = "stdin"
+
+
 def resolve_query(
-    project: Project, target: str | None, inline: str | None, header_cache: Path | None = None
+    project: Project,
+    target: str | None,
+    inline: str | None,
+    header_cache: Path | None = None,
+    *,
+    file: str | None = None,
+    stdin: BinaryIO | None = None,
 ) -> SavedQuery:
-    """The query to run: inline text (-e), a .rq file, or a saved query's name (its
-    parsed header kept in header_cache, if given)."""
+    """The query to run: inline text (-e), a file (--file, or a NAME ending in .rq or
+    naming a file), standard input (NAME `-`, read from `stdin`), or a saved query's
+    name (its parsed header kept in header_cache, if given). A file's or stdin's `#+`
+    header, if it has one, is read as a saved query's."""
+    given = [choice for choice in (target, inline, file) if choice is not None]
+    if len(given) > 1:
+        raise BelkgError("give one query: a name, a file (or --file), - for stdin, or -e TEXT")
     if inline is not None:
-        if target is not None:
-            raise BelkgError("give either a query name or file, or -e TEXT, not both")
         return SavedQuery(name="-e", summary="", description="", text=check_utf8(inline, "-e"))
-    if target is None:
-        raise BelkgError("which query? give a saved query's name, a .rq file, or -e TEXT")
-    path = Path(target)
-    if target.endswith(".rq") or path.is_file():
+    if file is None and target is None:
+        raise BelkgError("which query? give a saved query's name, a .rq file, - for stdin, or -e TEXT")
+    if file is None and target == "-":
+        data = stdin.read() if stdin is not None else b""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BelkgError(f"not UTF-8 text (byte {error.start})", STDIN) from None
+        return _query_text(text, STDIN, None)
+    name = file if file is not None else target
+    assert name is not None
+    path = Path(name)
+    if file is not None or name.endswith(".rq") or path.is_file():
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
-            raise BelkgError(f"not UTF-8 text (byte {error.start})", target) from None
+            raise BelkgError(f"not UTF-8 text (byte {error.start})", name) from None
         except OSError as error:
-            raise BelkgError(f"cannot read: {error.strerror}", target) from None
-        if any(line.startswith("#+") for line in text.splitlines()):
-            return parse_saved_query(text, path.stem, path, target)
-        return SavedQuery(name=path.stem, summary="", description="", text=text, path=path)
-    return find_saved_query(project.queries_dir, target, cache_dir=header_cache)
+            raise BelkgError(f"cannot read: {error.strerror}", name) from None
+        return _query_text(text, name, path)
+    return find_saved_query(project.queries_dir, name, cache_dir=header_cache)
+
+
+def _query_text(text: str, shown: str, path: Path | None) -> SavedQuery:
+    """A query read from a file or stdin: a saved query if it has a `#+` header."""
+    name = path.stem if path is not None else shown
+    if any(line.startswith("#+") for line in text.splitlines()):
+        return parse_saved_query(text, name, path, shown)
+    return SavedQuery(name=name, summary="", description="", text=text, path=path)
 
 
 def prepare(query: SavedQuery, params: dict[str, str]) -> str:
@@ -110,3 +150,67 @@ def labels_for(engine: Engine, result: QueryResult) -> Labels:
         if row["thing"].value in wanted:
             found.setdefault(row["thing"].value, {})[row["property"].value] = row["label"].value
     return {iri: next(props[p] for p in _LABEL_PROPERTIES if p in props) for iri, props in found.items()}
+
+
+def build_warning(entry: CacheEntry) -> str | None:
+    """A warning line for a query on a build that failed validation, else None."""
+    try:
+        count = len(entry.findings())
+    except (OSError, ValueError):
+        return None
+    if not count:
+        return None
+    return f"warning: the build does not conform ({count} finding{'s' if count != 1 else ''}); run belkg validate"
+
+
+def _mentioned(engine: Engine, iri: str) -> bool:
+    term = f"<{iri}>"
+    patterns = (f"{term} ?p ?o", f"?s ?p {term}", f"?s {term} ?o", f"GRAPH {term} {{ ?a ?b ?c }}")
+    text = "ASK { " + " UNION ".join(f"{{ {pattern} }}" for pattern in patterns) + " }"
+    return bool(engine.run(text).boolean)
+
+
+def _nearest(engine: Engine, iri: str) -> list[str]:
+    """The IRIs of the graph in the same namespace whose names are closest to iri's."""
+    import difflib
+
+    namespace = next((ns for ns in sorted(PREFIXES.values(), key=len, reverse=True) if iri.startswith(ns)), None)
+    if namespace is None:
+        return []
+    text = (
+        "SELECT DISTINCT ?thing WHERE { ?thing ?p ?o FILTER (isIRI(?thing) && "
+        f'STRSTARTS(STR(?thing), "{namespace}")) }}'
+    )
+    names = {row["thing"].value[len(namespace) :]: row["thing"].value for row in engine.run(text).rows}
+    close = difflib.get_close_matches(iri[len(namespace) :], list(names), n=3, cutoff=0.5)
+    return [names[name] for name in close]
+
+
+def parameter_notes(engine: Engine, query: SavedQuery, params: dict[str, str]) -> list[str]:
+    """A note for each IRI parameter given a value that the graph does not mention,
+    with the closest names it does."""
+    from belkg.binding import parse_value
+    from belkg.prefixes import shorten
+
+    notes = []
+    for name, raw in params.items():
+        param = query.param(name)
+        if param is None or param.type != "iri":
+            continue
+        iri = parse_value(param, raw).value
+        if _mentioned(engine, iri):
+            continue
+        nearest = _nearest(engine, iri)
+        shown = [shorten(other) for other in nearest]
+        hint = f"; did you mean {' or '.join([', '.join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)}?"
+        notes.append(f"note: {shorten(iri)} is not in the graph{hint if shown else ''}")
+    return notes
+
+
+def inference_notes(whole: Engine, query: SavedQuery) -> list[str]:
+    """For a query run without inference: a note naming the types and properties it
+    uses that only the derived graphs hold (found on `whole`, an engine with them)."""
+    from belkg.inference_gaps import inference_gap
+
+    note = inference_gap(whole, query.text).note()
+    return [note] if note else []

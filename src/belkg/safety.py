@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from belkg.errors import BelkgError
+from belkg.sparql_errors import CHECKER_CANNOT_READ
 from belkg.sparql_text import expand_escapes, nesting_depth
 
 MAX_QUERY_BYTES = 1 << 20
@@ -162,9 +163,7 @@ def analyse(text: str) -> Analysis:
         oxigraph = oxigraph_syntax_error(text)
         if oxigraph is not None:
             return Analysis(syntax_error=oxigraph)
-        return Analysis(
-            syntax_error=f"belkg cannot check this query, as its checker does not read it: {_syntax_message(error)}"
-        )
+        return Analysis(syntax_error=f"{CHECKER_CANNOT_READ}: {_syntax_message(error)}")
     oxigraph = oxigraph_syntax_error(text)  # rdflib accepts some texts SPARQL does not (an empty one)
     if oxigraph is not None:
         return Analysis(syntax_error=oxigraph)
@@ -317,15 +316,22 @@ class Gate:
         return found
 
     def check(self, text: str, where: str | None = None) -> Checked:
-        """Pass a query, or raise a BelkgError saying why it is refused."""
-        text = self.canonical(text, where)
+        """Pass a query, or raise a BelkgError saying why it is refused. The text passed
+        on has the predeclared prefixes it uses and does not declare (belkg.predeclared)."""
+        from belkg.predeclared import with_prefixes
+
+        written = self.canonical(text, where)
+        prefixed = with_prefixes(written)
+        text = prefixed.text
         found = self.analysis(text, where)
         if found.update:
             raise BelkgError(f"{found.update} is refused: belkg queries are read-only", where)
         if found.syntax_error:
             if self.remote:  # the server may read its own extensions; it refuses the rest
                 return Checked(text)
-            raise BelkgError(f"invalid SPARQL: {found.syntax_error}", where)
+            from belkg.sparql_errors import explain
+
+            raise explain(written, prefixed, where, found.syntax_error)
         if found.service and not self.allow_network:
             raise BelkgError(
                 "SERVICE is refused: it would query another server; use --allow-network to allow it", where
