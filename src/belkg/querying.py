@@ -32,12 +32,18 @@ def open_engine(
     inference: bool = True,
     allow_network: bool = False,
     checks_cache: Path | None = None,
+    in_memory: bool = False,
 ) -> Engine:
     """An engine over a build, its queries passed by a gate that allows the network only
-    if asked (and keeps its verdicts in checks_cache, if given)."""
+    if asked (and keeps its verdicts in checks_cache, if given); Oxigraph's store copied
+    into memory if asked."""
     if name == "oxigraph":
         return OxigraphEngine(
-            entry.store_dir, inference=inference, allow_network=allow_network, checks_cache=checks_cache
+            entry.store_dir,
+            inference=inference,
+            allow_network=allow_network,
+            checks_cache=checks_cache,
+            in_memory=in_memory,
         )
     if name == "rdflib":
         return RdflibEngine(
