@@ -8,6 +8,7 @@ work around) and uvicorn the server (`belkg.web.server`).
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -16,10 +17,10 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from belkg.errors import BelkgError, printable
@@ -67,17 +68,36 @@ def _asset(name: str) -> bytes:
     return (resources.files("belkg.web") / "assets" / name).read_bytes()
 
 
+def _kept(work: Callable[[], Any]) -> tuple[Any, ...]:
+    """work's result, or the HTTP error it raised, as a value that crosses a process
+    boundary (belkg.limits.within passes a BelkgError on, but not its kind)."""
+    try:
+        return ("ok", work())
+    except NotFound as error:
+        return ("missing", error.message)
+    except ProtocolError as error:
+        return ("protocol", error.message, error.status)
+
+
 def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
     """The application over a Pages (its engine holding the build)."""
     limits = limits or Limits()
     renderer = Renderer()
+    # pyoxigraph's query results must be freed by the thread that made them, and they sit
+    # in reference cycles that the collector frees on whichever thread it runs: so every
+    # query runs in a child process (under the limits), none in the server's threads. The
+    # story view, which the pictures need, is drawn here once, and its results freed here.
+    pages.story()
+    gc.collect()
     slots = asyncio.Semaphore(limits.concurrent)
     story_lock = threading.Lock()
 
     def wants_json(request: Request) -> bool:
         accept = request.headers.get("accept", "")
-        return request.url.path == "/sparql" and "text/html" not in accept or (
-            "application/json" in accept and "text/html" not in accept
+        return (
+            (request.url.path == "/sparql"
+            and "text/html" not in accept)
+            or ("application/json" in accept and "text/html" not in accept)
         )
 
     def error_response(request: Request, status: int, message: str) -> Response:
@@ -87,37 +107,44 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
         title = TITLES.get(status, "Error")
         return HTMLResponse(renderer.error(message, f"{status} {title}", request.url.path.lstrip("/")), status)
 
-    async def limited(work: Callable[[], Any], *, fork: bool) -> Any:
-        """Run work in a thread, at most `concurrent` at once; with fork, in a child
-        process under the time and memory limits."""
+    async def limited(work: Callable[[], Any], *, fork: bool = True) -> Any:
+        """Run work in a thread, at most `concurrent` at once; with fork (for all work
+        that queries), in a child process under the time and memory limits."""
         try:
             await asyncio.wait_for(slots.acquire(), limits.wait)
         except TimeoutError:
             raise HTTPError(503, f"{limits.concurrent} queries are running; try again in a moment") from None
         try:
-            if fork:
-                return await run_in_threadpool(within, work, limits.timeout or None, limits.memory or None, "query")
-            return await run_in_threadpool(work)
+            if not fork:
+                return await run_in_threadpool(work)
+            outcome = await run_in_threadpool(
+                within, lambda: _kept(work), limits.timeout or None, limits.memory or None, "query"
+            )
         finally:
             slots.release()
+        if outcome[0] == "missing":
+            raise NotFound(outcome[1])
+        if outcome[0] == "protocol":
+            raise ProtocolError(outcome[1], outcome[2])
+        return outcome[1]
 
     def html(text: str, status: int = 200) -> HTMLResponse:
         return HTMLResponse(text, status)
 
     async def home(request: Request) -> Response:
-        return html(await limited(lambda: renderer.render(pages.home(), ""), fork=False))
+        return html(await limited(lambda: renderer.render(pages.home(), "")))
 
     async def search(request: Request) -> Response:
         spelling = request.query_params.get("q", "")
         if len(spelling) > 200:
             raise HTTPError(400, "a search of over 200 characters; give a name or part of one")
-        return html(await limited(lambda: renderer.render(pages.search(spelling), "search"), fork=False))
+        return html(await limited(lambda: renderer.render(pages.search(spelling), "search")))
 
     async def names(request: Request) -> Response:
-        return html(await limited(lambda: renderer.render(pages.names(), "names"), fork=False))
+        return html(await limited(lambda: renderer.render(pages.names(), "names")))
 
     async def queries(request: Request) -> Response:
-        return html(await limited(lambda: renderer.render(pages.queries(), "queries"), fork=False))
+        return html(await limited(lambda: renderer.render(pages.queries(), "queries")))
 
     def page_number(request: Request) -> int:
         value = request.query_params.get("page", "1")
@@ -131,7 +158,7 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
         if not ext:
             number = page_number(request)
             here = f"queries/{name}"
-            return html(await limited(lambda: renderer.render(pages.query(name, given, number), here), fork=True))
+            return html(await limited(lambda: renderer.render(pages.query(name, given, number), here)))
 
         def download() -> tuple[bytes, str]:
             from belkg.querying import run
@@ -144,7 +171,7 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
                 return render_graph(result, fmt), media
             return render(result, fmt, {}).encode("utf-8"), media
 
-        data, media = await limited(download, fork=True)
+        data, media = await limited(download)
         return Response(data, media_type=media)
 
     async def editor(request: Request) -> Response:
@@ -152,7 +179,11 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
         if text is not None and len(text.encode("utf-8")) > limits.max_body:
             raise HTTPError(413, f"a query of over {limits.max_body} bytes")
         number = page_number(request)
-        return html(await limited(lambda: renderer.render(pages.editor(text, number), "editor"), fork=bool(text)))
+        return html(
+            await limited(
+                lambda: renderer.render(pages.editor(text, number), "editor"),
+            )
+        )
 
     async def thing(request: Request) -> Response:
         slug, _, ext = request.path_params["slug"].partition(".")
@@ -161,9 +192,9 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
         if ext:
             if ext not in RDF_EXTENSIONS:
                 raise HTTPError(404, f"no .{ext} here: use .ttl, .jsonld, .nt or .rdf")
-            data = await limited(lambda: describe(pages.engine, iri, ext), fork=False)
+            data = await limited(lambda: describe(pages.engine, iri, ext))
             return Response(data, media_type=RDF_EXTENSIONS[ext][1], headers={"Vary": "Accept"})
-        text = await limited(lambda: renderer.render(pages.thing(slug), f"id/{slug}"), fork=False)
+        text = await limited(lambda: renderer.render(pages.thing(slug), f"id/{slug}"))
         return HTMLResponse(text, headers={"Vary": "Accept"})
 
     async def neighbourhood(request: Request) -> Response:
@@ -180,20 +211,24 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
         if ext:
             if ext not in RDF_EXTENSIONS:
                 raise HTTPError(404, f"no .{ext} here: use .ttl, .jsonld, .nt or .rdf")
-            data = await limited(lambda: ontology(pages.engine, ext), fork=False)
+            data = await limited(lambda: ontology(pages.engine, ext))
             return Response(data, media_type=RDF_EXTENSIONS[ext][1], headers={"Vary": "Accept"})
-        text = await limited(lambda: renderer.render(pages.ontology(), "ontology"), fork=False)
+        text = await limited(lambda: renderer.render(pages.ontology(), "ontology"))
         return HTMLResponse(text, headers={"Vary": "Accept"})
 
     async def conflicts(request: Request) -> Response:
-        return html(await limited(lambda: renderer.render(pages.conflicts(), "conflicts"), fork=False))
+        return html(await limited(lambda: renderer.render(pages.conflicts(), "conflicts")))
 
     async def timeline(request: Request) -> Response:
-        def draw() -> bytes:
-            with story_lock:
-                return pages.timeline_page()
+        if not pages.has_timeline():
+            events = await limited(pages.timeline_events)
 
-        data = await limited(draw, fork=False)
+            def draw() -> bytes:
+                with story_lock:
+                    return pages.timeline_page(events)
+
+            await limited(draw, fork=False)
+        data = pages.timeline_page()
         return Response(data, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": INLINE_CSP})
 
     async def graph(request: Request) -> Response:
@@ -240,7 +275,7 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
             charset = "; charset=utf-8" if media.startswith("text/") else ""
             return render(result, fmt, {}).encode("utf-8"), media + charset
 
-        data, media = await limited(answer, fork=True)
+        data, media = await limited(answer)
         return Response(data, media_type=media, headers={"Vary": "Accept"})
 
     routes = [
@@ -260,6 +295,7 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
         Route("/static/{name}", asset),
         Route("/sparql", sparql, methods=["GET", "POST"]),
     ]
+
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         try:
             if request.method not in ("GET", "HEAD", "POST"):

@@ -21,7 +21,11 @@ from belkg.web.passages import Citation, mark
 
 # Rows a result page shows at once; the downloads hold every row.
 ROWS_PER_PAGE = 200
-DOWNLOAD_FORMATS = {"select": ("json", "xml", "csv", "tsv"), "ask": ("json", "xml", "csv", "tsv"), "graph": GRAPH_FORMATS}
+DOWNLOAD_FORMATS = {
+    "select": ("json", "xml", "csv", "tsv"),
+    "ask": ("json", "xml", "csv", "tsv"),
+    "graph": GRAPH_FORMATS,
+}
 PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in sorted(PREFIXES.items()))
 
 
@@ -178,7 +182,7 @@ class Pages:
         return Page("editor.html", "Query editor", shown)
 
     def kind_of(self, iri: str) -> str:
-        """"document", "thing" (labelled), "term" or "other"."""
+        """ "document", "thing" (labelled), "term" or "other"."""
         text = (
             PROLOGUE + f"SELECT ?seed ?label WHERE {{ OPTIONAL {{ <{iri}> bk:seedFile ?seed }} "
             f"OPTIONAL {{ <{iri}> skos:prefLabel ?label }} }} LIMIT 1"
@@ -226,7 +230,7 @@ class Pages:
                 "source": row.get("source"),
                 "quote": " ".join(_value(row, "quote").split()),
                 "claim": row.get("claim"),
-                "disputed": _value(row, "claim") in disputed,
+                "disputed": bool(_value(row, "claim")) and _value(row, "claim") in disputed,
             }
             key = (fact["how"], value, fact["valueLabel"], fact["qualifier"])
             if facts and facts[-1]["key"] == key:
@@ -337,11 +341,20 @@ class Pages:
         found = find_conflicts(self.engine, self.project, self.headers)
         return Page("conflicts.html", "Where the sources disagree", {"conflicts": found})
 
-    def timeline_page(self) -> bytes:
-        from belkg.timeline import collect, write_page
+    def timeline_events(self) -> Any:
+        from belkg.timeline import collect
+
+        return collect(self.engine, self.project, self.headers)
+
+    def has_timeline(self) -> bool:
+        return "timeline" in self._drawn
+
+    def timeline_page(self, events: Any = None) -> bytes:
+        """The timeline page (drawn once, from the given events or the graph's)."""
+        from belkg.timeline import write_page
 
         if "timeline" not in self._drawn:
-            self._drawn["timeline"] = write_page(collect(self.engine, self.project, self.headers))
+            self._drawn["timeline"] = write_page(events if events is not None else self.timeline_events())
         return self._drawn["timeline"]
 
     def graph_page(self) -> bytes:
@@ -353,7 +366,8 @@ class Pages:
 
     def ontology(self) -> Page:
         text = (
-            PROLOGUE + "SELECT ?term ?kind ?label ?comment ?parent WHERE { GRAPH <https://w3id.org/belkg/graph/ontology> "
+            PROLOGUE
+            + "SELECT ?term ?kind ?label ?comment ?parent WHERE { GRAPH <https://w3id.org/belkg/graph/ontology> "
             "{ ?term a ?kind . OPTIONAL { ?term rdfs:label ?label } OPTIONAL { ?term rdfs:comment ?comment } "
             "OPTIONAL { ?term rdfs:subClassOf|rdfs:subPropertyOf ?parent } "
             f'FILTER (STRSTARTS(STR(?term), "{BK}")) FILTER (?kind IN (owl:Class, owl:ObjectProperty, '
@@ -371,4 +385,3 @@ class Pages:
             if "parent" in row and row["parent"] not in entry["parents"]:
                 entry["parents"].append(row["parent"])
         return Page("ontology.html", "The belkg ontology", {"terms": list(terms.values())})
-

@@ -56,9 +56,7 @@ class Request:
     format: str | None = None
 
 
-def read_request(
-    method: str, content_type: str, params: list[tuple[str, str]], body: bytes | None
-) -> Request:
+def read_request(method: str, content_type: str, params: list[tuple[str, str]], body: bytes | None) -> Request:
     """The query of a GET (?query=), a form POST or a direct POST (application/sparql-query);
     an update, or a request with none or two queries, is refused."""
     media = content_type.split(";")[0].strip().lower()
