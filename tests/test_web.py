@@ -42,17 +42,15 @@ def test_home_lists_the_documents_and_counts(client):
 
 def test_search_finds_any_spelling(client):
     response = client.get("/search", params={"q": "Tsikhanovsky"})
-    assert (
-        '<a href="/id/siarhei-tsikhanouski" title="https://w3id.org/belkg/id/siarhei-tsikhanouski">Siarhei Tsikhanouski</a>'
-        in response.text
-    )
+    link = '<a href="/id/siarhei-tsikhanouski" title="https://w3id.org/belkg/id/siarhei-tsikhanouski">'
+    assert f"{link}Siarhei Tsikhanouski</a>" in response.text
     assert "Nothing in the graph is called “Nobody Atall”" in client.get("/search?q=Nobody+Atall").text
 
 
 def test_a_saved_query_runs_with_its_parameter(client):
     response = client.get("/queries/negotiators", params={"release": "bkd:release-of-52"})
     assert response.status_code == 200
-    assert '<p class="count">7 rows</p>' in response.text
+    assert '<p class="count">6 rows</p>' in response.text
     assert (
         '<a href="/id/john-coale" title="https://w3id.org/belkg/id/john-coale">John Coale (bkd:john-coale)</a>'
         in response.text
@@ -64,9 +62,9 @@ def test_downloads_in_every_result_format(client):
     csv = client.get("/queries/negotiators.csv", params={"release": "bkd:release-of-52"})
     assert csv.headers["content-type"] == "text/csv; charset=utf-8"
     assert csv.text.splitlines()[0] == "release,releaseLabel,agent,agentLabel,role,roleLabel,source,quote,hedge"
-    assert len(csv.text.splitlines()) == 8
+    assert len(csv.text.splitlines()) == 7
     data = client.get("/queries/negotiators.json?release=bkd:release-of-52").json()
-    assert len(data["results"]["bindings"]) == 7
+    assert len(data["results"]["bindings"]) == 6
     assert client.get("/queries/negotiators.tsv").text.startswith("?release\t")
     assert client.get("/queries/negotiators.xml").text.startswith('<?xml version="1.0" encoding="utf-8"?>')
 
@@ -95,10 +93,8 @@ def test_an_entity_page_shows_claims_with_quotes_and_conflicts(client):
     assert response.status_code == 200
     assert "<h1>Siarhei Tsikhanouski</h1>" in response.text
     assert "other spelling:</span> Siarhei Tsikhanovsky" in response.text
-    assert (
-        "“the release of 14 political prisoners from Belarus, including the former opposition leader Siarhei Tsikhanouski”"
-        in response.text
-    )
+    quote = "the release of 14 political prisoners from Belarus, including the former opposition leader Siarhei T"
+    assert f"“{quote}sikhanouski”" in response.text
     assert 'src="/id/siarhei-tsikhanouski/neighbourhood.svg"' in response.text
     assert client.get("/id/siarhei-tsikhanouski/neighbourhood.svg").text.lstrip().startswith("<?xml")
 
@@ -109,15 +105,11 @@ def test_a_document_page_highlights_every_cited_passage(client, pages):
     text = response.text
     passages = re.findall(r'<li id="passage-(\d+)" class="passage">', text)
     assert passages == [str(n) for n in range(1, len(passages) + 1)] and len(passages) > 50
-    assert re.search(
-        r'<a class="cite" href="#passage-\d+" data-passage="\d+">Trump secures release of 52 political prisoners from Belarus</a>',
-        text,
-    )
+    cited = re.findall(r'<a class="cite" href="#passage-\d+" data-passage="\d+">([^<]*)</a>', text)
+    assert "EPA/SERGEI BOBYLEV / SPUTNIK / KREMLIN POOL" in cited
     assert '<span class="skipped" title="skipped: share button">Share</span>' in text
-    assert (
-        '<blockquote class="quote">“Belarusian President Alexander Lukashenko has agreed to release 52 political prisoners”</blockquote>'
-        in text
-    )
+    quote = "Belarusian President Alexander Lukashenko has agreed to release 52 political prisoners"
+    assert f'<blockquote class="quote">“{quote}”</blockquote>' in text
 
 
 def test_other_iris_get_their_statements(client):
@@ -224,8 +216,9 @@ def test_every_label_and_literal_is_escaped(tiny_project, tmp_path):
     entry = build(project, tmp_path / "cache").entry
     pages = Pages(open_engine(entry, in_memory=True), project, entry)
     client = TestClient(create_app(pages))
-    for path in ("/", "/id/bob-example", "/id/doc-900", "/names", "/id/claim-900-001", "/queries/documents",
-                 "/search?q=" + MARKUP, "/editor?query=SELECT+%3Fl+WHERE+%7B+%3Fs+skos%3AaltLabel+%3Fl+%7D"):  # fmt: skip
+    editor = "/editor?query=SELECT+%3Fl+WHERE+%7B+%3Fs+skos%3AaltLabel+%3Fl+%7D"
+    paths = ("/", "/id/bob-example", "/id/doc-900", "/names", "/id/claim-900-001", "/queries/documents")
+    for path in (*paths, "/search?q=" + MARKUP, editor):
         response = client.get(path)
         assert response.status_code in (200, 400), path
         assert "<script>alert" not in response.text and "<b>bold" not in response.text, path

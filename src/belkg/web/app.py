@@ -94,10 +94,8 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
 
     def wants_json(request: Request) -> bool:
         accept = request.headers.get("accept", "")
-        return (
-            (request.url.path == "/sparql"
-            and "text/html" not in accept)
-            or ("application/json" in accept and "text/html" not in accept)
+        return (request.url.path == "/sparql" and "text/html" not in accept) or (
+            "application/json" in accept and "text/html" not in accept
         )
 
     def error_response(request: Request, status: int, message: str) -> Response:

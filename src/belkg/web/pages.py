@@ -136,7 +136,8 @@ class Pages:
         """Every spelling of every thing: the static site's search."""
         text = (
             PROLOGUE + "SELECT ?thing ?label ?prefLabel WHERE { ?thing skos:prefLabel ?prefLabel . "
-            "{ ?thing skos:prefLabel ?label } UNION { ?thing skos:altLabel ?label } } ORDER BY LCASE(STR(?label)) ?thing"
+            "{ ?thing skos:prefLabel ?label } UNION { ?thing skos:altLabel ?label } } "
+            "ORDER BY LCASE(STR(?label)) ?thing"
         )
         rows = self.engine.run(text).rows
         return Page("names.html", "Every name, in every spelling", {"rows": rows})
@@ -222,7 +223,7 @@ class Pages:
                 labels.get(_value(row, "property"), shorten(_value(row, "property"))) if "property" in row else ""
             )
             value = row.get("value")
-            fact = {
+            fact: dict[str, Any] = {
                 "how": how,
                 "value": value,
                 "valueLabel": _value(row, "valueLabel"),
@@ -301,7 +302,8 @@ class Pages:
             "document.html",
             _value(facts[0], "title") or shorten(iri),
             {"iri": iri, "facts": facts[0], "marked": marked, "kinds": kinds, "quotes": quotes,
-             "statements": statements, "statement_labels": statement_labels, "claim_counts": sorted(counted.items()), "status": status,
+             "statements": statements, "statement_labels": statement_labels,
+             "claim_counts": sorted(counted.items()), "status": status,
              "labels": labels_for(self.engine, QueryResult("select", ["document"], facts))},
         )  # fmt: skip
 

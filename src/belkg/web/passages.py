@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from belkg.sentences import Sentence, split_sentences
 
@@ -56,7 +57,7 @@ def mark(text: str, citations: Iterable[Citation], skipped: dict[str, str]) -> M
     sentence_at = _sentence_index(sentences, len(text))
     result = MarkedText()
     numbers: dict[tuple[str, ...], int] = {}
-    for start, end in zip(edges, edges[1:], strict=False):
+    for start, end in pairwise(edges):
         piece = text[start:end]
         claims = tuple(sorted({c.claim for c in cited if c.start < end and c.end > start}))
         if claims:
