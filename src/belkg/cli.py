@@ -755,14 +755,16 @@ def serve_command(state: State, host: str, port: int, timeout: float, memory: in
 
 @cli.command("site")
 @click.option("-o", "--output", "output", required=True, metavar="DIR", help="The folder to write the site into.")
+@click.option("--no-pictures", is_flag=True, help="Leave out each thing's picture of its neighbourhood (faster).")
 @pass_state
-def site_command(state: State, output: str) -> None:
+def site_command(state: State, output: str, no_pictures: bool) -> None:
     """Write the pages as static files with relative links: they open from disk and can
     be published as they are."""
     from belkg.web.server import open_pages
     from belkg.web.static_site import write_site
 
     pages = open_pages(state.project(), state.entry(), state.cache_root())
+    pages.pictures = not no_pictures
     count = write_site(pages, Path(output), state.progress)
     click.echo(f"wrote {count} files to {output}", err=True)
 

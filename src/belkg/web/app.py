@@ -86,8 +86,9 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
     # pyoxigraph's query results must be freed by the thread that made them, and they sit
     # in reference cycles that the collector frees on whichever thread it runs: so every
     # query runs in a child process (under the limits), none in the server's threads. The
-    # story view, which the pictures need, is drawn here once, and its results freed here.
+    # story view and the conflicts, which many pages need, are found here once.
     pages.story()
+    pages.conflict_list()
     gc.collect()
     slots = asyncio.Semaphore(limits.concurrent)
     story_lock = threading.Lock()

@@ -10,6 +10,7 @@ from typing import Any
 
 from belkg.cache import CacheEntry
 from belkg.catalogue import SavedQuery, find_saved_query, load_catalogue
+from belkg.conflicts import Conflict
 from belkg.engines import Engine, QueryResult
 from belkg.errors import BelkgError
 from belkg.prefixes import BK, BKD, PREFIXES, shorten
@@ -71,14 +72,30 @@ class Pages:
     """Every page of the site over one engine and project."""
 
     def __init__(
-        self, engine: Engine, project: Project, entry: CacheEntry | None = None, header_cache: Path | None = None
+        self,
+        engine: Engine,
+        project: Project,
+        entry: CacheEntry | None = None,
+        header_cache: Path | None = None,
+        *,
+        pictures: bool = True,
     ) -> None:
         self.engine = engine
         self.project = project
         self.entry = entry
         self.headers = header_cache
+        self.pictures = pictures
         self._story: Any = None
+        self._conflicts: list[Conflict] | None = None
         self._drawn: dict[str, bytes] = {}  # pictures and picture pages: the build does not change
+
+    def conflict_list(self) -> list[Conflict]:
+        """Where the sources disagree (the saved query conflicts), found once."""
+        if self._conflicts is None:
+            from belkg.conflicts import find_conflicts
+
+            self._conflicts = find_conflicts(self.engine, self.project, self.headers)
+        return self._conflicts
 
     def story(self) -> Any:
         """The story view (who took part in what), computed once."""
@@ -205,13 +222,13 @@ class Pages:
         return self.describe(iri)
 
     def entity(self, iri: str) -> Page:
-        from belkg.conflicts import concerning, find_conflicts
+        from belkg.conflicts import concerning
         from belkg.entity import card, claims_of, resolve
 
         match = resolve(self.engine, self.project, iri, self.headers)
         result = card(self.engine, self.project, iri, self.headers)
         labels = labels_for(self.engine, result)
-        conflicts = concerning(find_conflicts(self.engine, self.project, self.headers), iri, claims_of(result))
+        conflicts = concerning(self.conflict_list(), iri, claims_of(result))
         disputed = {c.claim_a for c in conflicts} | {c.claim_b for c in conflicts}
         sections: list[tuple[str, list[dict[str, Any]]]] = []
         for row in result.rows:
@@ -247,7 +264,7 @@ class Pages:
             "entity.html",
             match.label,
             {"match": match, "iri": iri, "slug": _slug(iri), "sections": sections, "labels": labels,
-             "conflicts": conflicts, "picture": iri in self.story()},
+             "conflicts": conflicts, "picture": self.pictures and iri in self.story()},
         )  # fmt: skip
 
     def neighbourhood(self, slug: str) -> bytes:
@@ -338,10 +355,7 @@ class Pages:
         )
 
     def conflicts(self) -> Page:
-        from belkg.conflicts import find_conflicts
-
-        found = find_conflicts(self.engine, self.project, self.headers)
-        return Page("conflicts.html", "Where the sources disagree", {"conflicts": found})
+        return Page("conflicts.html", "Where the sources disagree", {"conflicts": self.conflict_list()})
 
     def timeline_events(self) -> Any:
         from belkg.timeline import collect

@@ -64,8 +64,11 @@ def write_site(pages: Pages, folder: Path, progress: Callable[[str], None] = lam
     write("ontology.html", renderer.render(pages.ontology(), "ontology"))
     for ext in RDF_EXTENSIONS:
         write(f"ontology.{ext}", ontology(pages.engine, ext))
-    write("timeline.html", pages.timeline_page())
-    write("graph.html", pages.graph_page())
+    for name, draw in (("timeline", pages.timeline_page), ("graph", pages.graph_page)):
+        try:
+            write(f"{name}.html", draw())
+        except BelkgError as error:  # nothing dated to draw, or too much to draw legibly
+            write(f"{name}.html", renderer.error(error.message, name.capitalize(), name))
     slugs = _things(pages)
     progress(f"writing {len(slugs)} pages of things and documents")
     story = pages.story()
@@ -73,6 +76,6 @@ def write_site(pages: Pages, folder: Path, progress: Callable[[str], None] = lam
         write(f"id/{slug}.html", renderer.render(pages.thing(slug), f"id/{slug}"))
         for ext in ("ttl", "jsonld", "nt"):
             write(f"id/{slug}.{ext}", describe(pages.engine, BKD + slug, ext))
-        if BKD + slug in story:
+        if pages.pictures and BKD + slug in story:
             write(f"id/{slug}/neighbourhood.svg", pages.neighbourhood(slug))
     return written
