@@ -95,6 +95,13 @@ def tiny_project(tmp_path: Path) -> TinyProject:
     return make
 
 
+@pytest.fixture(autouse=True)
+def _no_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables fit $COLUMNS: a width exported in the developer's shell must not change
+    what the tests read. A test that wants a width sets it."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture(scope="session")
 def project() -> Project:
     return Project(ROOT)

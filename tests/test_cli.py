@@ -19,8 +19,8 @@ from helpers import same_dataset
 def run(tmp_path):
     """Run belkg with a private cache; returns the click Result."""
 
-    def invoke(*args: str, project: Path | None = None):
-        prefix = ["--cache-dir", str(tmp_path / "cache"), "-q"]
+    def invoke(*args: str, project: Path | None = None, quiet: bool = True):
+        prefix = ["--cache-dir", str(tmp_path / "cache"), *(["-q"] if quiet else [])]
         if project is not None:
             prefix += ["--project", str(project)]
         return CliRunner().invoke(cli, [*prefix, *args], catch_exceptions=False)
@@ -36,11 +36,11 @@ def test_version(run):
 
 def test_build_then_up_to_date(tiny_project, run):
     project = tiny_project()
-    first = run("build", project=project.root)
+    first = run("build", project=project.root, quiet=False)
     assert first.exit_code == 0, first.output
     assert "triples in all" in first.stdout
     assert "built:" in first.stderr
-    second = run("build", project=project.root)
+    second = run("build", project=project.root, quiet=False)
     assert second.exit_code == 0
     assert "up to date" in second.stderr
 
@@ -54,7 +54,7 @@ def test_reference_reasoner_and_validator_rebuild_and_agree(tiny_project, run, t
     assert "participation claim: MinCount" in fast.stdout
     (manifest,) = (tmp_path / "cache").glob("*/manifest.json")
     assert json.loads(manifest.read_text())["made_with"] == {"reasoner": "owlrl", "validator": "pyshacl"}
-    again = run("build", "--reasoner", "owlrl", "--validator", "pyshacl", project=project.root)
+    again = run("build", "--reasoner", "owlrl", "--validator", "pyshacl", project=project.root, quiet=False)
     assert "up to date" in again.stderr
 
 
@@ -67,7 +67,7 @@ def test_unknown_reasoner_is_a_usage_error(tiny_project, run):
 
 
 def test_validate_conforms(tiny_project, run):
-    result = run("validate", project=tiny_project().root)
+    result = run("validate", project=tiny_project().root, quiet=False)
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "conforms" in result.stderr
@@ -191,7 +191,7 @@ def test_export_keeps_named_graphs_and_round_trips(tiny_project, run, tmp_path, 
 
 
 def test_export_turtle_is_the_union_and_says_so(tiny_project, run):
-    result = run("export", "--format", "ttl", "--graphs", "asserted", project=tiny_project().root)
+    result = run("export", "--format", "ttl", "--graphs", "asserted", project=tiny_project().root, quiet=False)
     assert result.exit_code == 0
     assert "note: Turtle has no named graphs; wrote the union of the asserted graphs" in result.stderr
     graph = Graph().parse(data=result.stdout, format="turtle")

@@ -55,3 +55,23 @@ def test_readme_command_works(words, project, session_cache, built, tmp_path, mo
     base = ["--project", str(project.root), "--cache-dir", str(session_cache), "-q"]
     result = CliRunner().invoke(cli, [*base, *words], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+
+
+def _shown_output(command: str) -> str:
+    """The lines the README shows under `$ belkg COMMAND`, up to the next command or the
+    end of the block."""
+    lines = README.split(f"$ belkg {command}\n", 1)[1].split("```", 1)[0].splitlines(keepends=True)
+    shown = []
+    for line in lines:
+        if line.startswith("$ "):
+            break
+        shown.append(line)
+    return "".join(shown)
+
+
+def test_the_tour_shows_the_negotiators_table_as_printed(belkg):
+    """The first table a reader sees is the command's output, row for row."""
+    command = "query negotiators -p release bkd:release-of-52"
+    result = belkg(*shlex.split(command))
+    assert result.exit_code == 0, result.output
+    assert _shown_output(command) == result.stdout

@@ -229,3 +229,36 @@ def find_saved_query(folder: Path, name: str, shown: str = "queries", cache_dir:
         hint = f"; did you mean {' or '.join(nearest)}?" if nearest else "; `belkg queries` lists them"
         raise BelkgError(f"no saved query named {name!r}{hint}")
     return read_saved_query(path, f"{shown}/{path.name}", cache_dir)
+
+
+def _usages(query: SavedQuery) -> list[str]:
+    return [
+        f"-p {param.name} {param.type.upper()}" if param.required else f"[-p {param.name} {param.type.upper()}]"
+        for param in query.params
+    ]
+
+
+def usage(query: SavedQuery) -> str:
+    """How a saved query's parameters are given: `-p release IRI`, optional ones in brackets."""
+    return " ".join(_usages(query))
+
+
+def format_listing(catalogue: list[SavedQuery], width: int | None = None) -> str:
+    """The saved queries for reading: name, summary and parameters, one a line; within
+    `width` characters when given, the summary and parameters wrapped under themselves."""
+    import textwrap
+
+    names = max((len(query.name) for query in catalogue), default=4)
+    lines = []
+    for query in catalogue:
+        params = usage(query)
+        text = query.summary + (f"  {params}" if params else "")
+        room = (width or 0) - names - 2
+        if width is None or len(text) <= room or room < 20:
+            lines.append(f"{query.name:<{names}}  {text}")
+            continue
+        glued = query.summary + "".join(f"  {part.replace(' ', chr(0))}" for part in _usages(query))
+        wrapped = [line.replace(chr(0), " ") for line in textwrap.wrap(glued, room, break_on_hyphens=False)] or [""]
+        lines.append(f"{query.name:<{names}}  {wrapped[0]}")
+        lines += [f"{'':<{names}}  {line}" for line in wrapped[1:]]
+    return "".join(f"{line}\n" for line in lines)

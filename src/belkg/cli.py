@@ -36,9 +36,105 @@ def _stdout_failed(error: OSError) -> None:
     sys.exit(2)
 
 
+def summary(text: str) -> str:
+    """The first paragraph of a help text, on one line."""
+    return " ".join(text.strip().split("\n\n", 1)[0].split())
+
+
+def _set_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """A global option given after the command name: it overrides the one before."""
+    if value is None or value is False:
+        return
+    state = ctx.find_object(State)
+    if state is None:  # pragma: no cover - every command runs under the group
+        return
+    if param.name == "allow_network":
+        from belkg.safety import network_allowed
+
+        state.allow_network = True
+        ctx.with_resource(network_allowed())
+    elif param.name == "project":
+        state.project_option = value
+    elif param.name == "cache_dir":
+        state.cache_dir = Path(value)
+    elif param.name == "quiet":
+        state.quiet = True
+
+
+PROJECT_HELP = (
+    "The project folder (with kg/ and ontology/). Default: the nearest one upward "
+    "from the current folder, else the graph shipped with belkg."
+)
+CACHE_DIR_HELP = "Where builds are cached. Default: $XDG_CACHE_HOME/belkg or ~/.cache/belkg."
+QUIET_HELP = "Print only data and errors: no progress, no 'built:', 'wrote', 'note:' lines."
+ALLOW_NETWORK_HELP = "Let queries use SERVICE and FROM of remote graphs, and local work reach the network."
+
+
+def global_options() -> list[click.Parameter]:
+    """The group's options, for every command too: before or after the command name."""
+    return [
+        click.Option(["--project"], metavar="DIR", expose_value=False, callback=_set_global, help=PROJECT_HELP),
+        click.Option(["--cache-dir"], metavar="DIR", expose_value=False, callback=_set_global, help=CACHE_DIR_HELP),
+        click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, callback=_set_global, help=QUIET_HELP),
+        click.Option(
+            ["--allow-network"], is_flag=True, expose_value=False, callback=_set_global, help=ALLOW_NETWORK_HELP
+        ),
+    ]
+
+
+# Shown under each command's help; tests/test_help.py runs every one of them.
+EXAMPLES = {
+    "build": ["belkg build", "belkg build --force -q"],
+    "validate": ["belkg validate", "belkg validate --format json"],
+    "coverage": ["belkg coverage --seed 002", "belkg coverage --all --format json"],
+    "export": ["belkg export -o belkg.trig", "belkg export --graphs asserted --format ttl -o asserted.ttl"],
+    "push": ["belkg push --endpoint http://127.0.0.1:7878/store --replace"],
+    "query": [
+        "belkg query negotiators -p release bkd:release-of-52",
+        "belkg query prisoner-counts -o counts.csv",
+    ],
+    "queries": ["belkg queries --tag people", "belkg queries --format json"],
+    "queries show": ["belkg queries show negotiators"],
+    "stats": ["belkg stats", "belkg stats --network --format json"],
+    "entity": ["belkg entity Tsikhanovsky", "belkg entity 'John Coale' --format json"],
+    "viz": ["belkg viz --focus 'release of 52 political prisoners' -o release-of-52.svg", "belkg viz -o story.graphml"],
+    "timeline": ["belkg timeline -o timeline.html"],
+}
+
+
+def examples_epilog(path: str) -> str | None:
+    """The help's closing 'Examples:' block for a command (`query`, `queries show`)."""
+    if path not in EXAMPLES:
+        return None
+    return "Examples:\n\n\b\n" + "\n".join(f"  {example}" for example in EXAMPLES[path])
+
+
 class BelkgGroup(click.Group):
     """Turns every BelkgError, and click's usage errors, into one line on stderr and
-    exit code 2."""
+    exit code 2; gives every command the global options and its examples."""
+
+    group_class = type  # `queries` is a BelkgGroup too
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        names = {option for param in cmd.params for option in getattr(param, "opts", [])}
+        if "--quiet" not in names:
+            cmd.params.extend(global_options())
+        path = " ".join(part for part in (self.name, name or cmd.name) if part and part != "belkg")
+        cmd.epilog = cmd.epilog or examples_epilog(path)
+        super().add_command(cmd, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command with its whole summary (the first paragraph of its help), wrapped
+        rather than cut."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            rows.append((name, command.short_help or summary(command.help or "")))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def main(
         self,
@@ -96,6 +192,11 @@ class State:
     def progress(self, message: str) -> None:
         if not self.quiet:
             click.echo(f"… {message}", err=True)
+
+    def say(self, message: str) -> None:
+        """A message that is neither data nor an error (built:, wrote, note:): -q drops it."""
+        if not self.quiet:
+            click.echo(message, err=True)
 
     def cache_root(self) -> Path:
         from belkg.cache import default_cache_root
@@ -218,35 +319,27 @@ def output_option(function: F) -> F:
     )(function)
 
 
-@click.group(cls=BelkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    "belkg", cls=BelkgGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="belkg")
-@click.option(
-    "--project",
-    "project",
-    metavar="DIR",
-    default=None,
-    help="The project folder (with kg/ and ontology/). Default: the nearest one upward "
-    "from the current folder, else the graph shipped with belkg.",
-)
-@click.option(
-    "--cache-dir",
-    metavar="DIR",
-    default=None,
-    envvar="BELKG_CACHE_DIR",
-    help="Where builds are cached. Default: $XDG_CACHE_HOME/belkg or ~/.cache/belkg.",
-)
-@click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
-@click.option(
-    "--allow-network",
-    is_flag=True,
-    help="Let queries use SERVICE and FROM of remote graphs, and local work reach the network.",
-)
+@click.option("--project", "project", metavar="DIR", default=None, help=PROJECT_HELP)
+@click.option("--cache-dir", metavar="DIR", default=None, envvar="BELKG_CACHE_DIR", help=CACHE_DIR_HELP)
+@click.option("-q", "--quiet", is_flag=True, help=QUIET_HELP)
+@click.option("--allow-network", is_flag=True, help=ALLOW_NETWORK_HELP)
 @click.pass_context
 def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: bool, allow_network: bool) -> None:
     """belkg: Belarus's political prisoners and the deals that freed some of them, as a
-    knowledge graph in which every fact cites the words of its source."""
+    knowledge graph in which every fact cites the words of its source.
+
+    The global options work before or after the command name; `belkg COMMAND --help`
+    shows each command's options and examples.
+    """
     from belkg.safety import no_network
 
+    if ctx.invoked_subcommand is None:  # a plain `belkg`: the overview
+        click.echo(ctx.get_help())
+        ctx.exit(0)
     ctx.obj = State(project, cache_dir, quiet, allow_network)
     ctx.with_resource(no_network(active=not allow_network))
 
@@ -266,10 +359,10 @@ def build_command(state: State, force: bool, reasoner: str, validator: str) -> N
         click.echo(f"{count:>7}  {graph}")
     click.echo(f"{sum(counts.values()):>7}  triples in all", err=False)
     if result.from_cache:
-        click.echo(f"up to date: cache {result.key[:12]} ({result.entry.folder})", err=True)
+        state.say(f"up to date: cache {result.key[:12]} ({result.entry.folder})")
     else:
         timing = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.seconds.items())
-        click.echo(f"built: {timing}", err=True)
+        state.say(f"built: {timing}")
     if result.findings:
         click.echo(f"{len(result.findings)} finding(s): run `belkg validate` to see them", err=True)
         sys.exit(EXIT_FINDINGS)
@@ -307,9 +400,7 @@ def validate_command(state: State, fmt: str, reasoner: str, validator: str) -> N
         files = {finding.file for finding in result.findings}
         click.echo(f"does not conform: {len(result.findings)} finding(s) in {len(files)} file(s)", err=True)
         sys.exit(EXIT_FINDINGS)
-    click.echo(
-        "conforms: shapes, quotes, labels, seed hashes, cues, identities and claim numbers all check out", err=True
-    )
+    state.say("conforms: shapes, quotes, labels, seed hashes, cues, identities and claim numbers all check out")
 
 
 @cli.command("coverage")
@@ -323,36 +414,15 @@ def coverage_command(state: State, show_all: bool, seeds: tuple[str, ...], fmt: 
     Sentences no claim cites must be listed, with a reason, in kg/coverage-skip.txt.
     Exit 1 if any other sentence is uncited.
     """
-    from belkg.coverage import as_json, project_coverage, summary_rows
+    from belkg.coverage import as_json, format_text, project_coverage, select_seeds
 
     result = state.build()
     report, stale = project_coverage(result.project, result.dataset)
-    if seeds:
-        unknown = set(seeds) - {seed.seed.split("_", 1)[0] for seed in report} - {s.seed for s in report}
-        if unknown:
-            raise BelkgError(f"no such seed: {', '.join(sorted(unknown))}")
-        report = [seed for seed in report if seed.seed in seeds or seed.seed.split("_", 1)[0] in seeds]
+    report = select_seeds(report, seeds)
     if fmt == "json":
         click.echo(json.dumps(as_json(report), indent=2, ensure_ascii=False))
     else:
-        click.echo(f"{'seed':<22} {'sentences':>9} {'cited':>6} {'skipped':>7} {'uncited':>7} {'coverage':>8}")
-        for row in summary_rows(report):
-            click.echo(
-                f"{row['seed']!s:<22} {row['sentences']:>9} {row['cited']:>6} {row['skipped']:>7} "
-                f"{row['uncited']:>7} {row['percent']:>7}%"
-            )
-        for seed in report:
-            for item in seed.sentences:
-                if show_all or item.status == "uncited":
-                    cited = (
-                        ", ".join(item.claims)
-                        if item.claims
-                        else (f"skipped: {item.skipped.reason}" if item.skipped else "UNCITED")
-                    )
-                    click.echo(
-                        f"seeds/{seed.seed}.txt:{item.sentence.line}: [{item.status}] "
-                        f"{item.sentence.text[:100]!r} <- {cited}"
-                    )
+        click.echo(format_text(report, show_all), nl=False)
     for entry in stale:
         click.echo(
             f"{result.project.relative(result.project.skip_list_file)}:{entry.line}: "
@@ -392,10 +462,10 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
     result = state.build()
     data = serialize(select_graphs(result.dataset, graphs), chosen)
     if not keeps_graphs(chosen):
-        click.echo(f"note: {FORMATS[chosen][0]} has no named graphs; wrote the union of the {graphs} graphs", err=True)
+        state.say(f"note: {FORMATS[chosen][0]} has no named graphs; wrote the union of the {graphs} graphs")
     _write_output(output, data)
     if output and output != "-":
-        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+        state.say(f"wrote {output} ({len(data)} bytes)")
 
 
 @cli.command("push")
@@ -423,7 +493,7 @@ def push_command(state: State, endpoint: str, replace: bool, graphs: str, timeou
             state.progress(f"{'replacing' if replace else 'adding'} <{graph}> ({count} triples)")
             push_graph(endpoint, graph, data, replace=replace, timeout=timeout, max_bytes=max_response << 20)
     total = sum(count for _, _, count in payloads)
-    click.echo(f"pushed {len(payloads)} graphs, {total} triples, to {endpoint}", err=True)
+    state.say(f"pushed {len(payloads)} graphs, {total} triples, to {endpoint}")
 
 
 def main() -> None:
@@ -477,8 +547,9 @@ def engine_options(function: F) -> F:
     "--format",
     "fmt",
     default=None,
-    type=click.Choice(["table", "json", "xml", "csv", "tsv", "md", "ttl", "nt", "jsonld"]),
-    help="Result format. Default: from -o's extension, else table (Turtle for CONSTRUCT).",
+    type=click.Choice(["text", "json", "xml", "csv", "tsv", "md", "ttl", "nt", "jsonld", "table"]),
+    help="Result format (table: the same as text). Default: from -o's extension, else text, a table "
+    "(Turtle for CONSTRUCT).",
 )
 @engine_options
 @click.option(
@@ -502,7 +573,7 @@ def query_command(
 
     from belkg.limits import within
     from belkg.querying import labels_for, resolve_query, run
-    from belkg.results import format_for, render, render_graph
+    from belkg.results import format_for, needs_labels, render, render_graph, size_of, table_width
     from belkg.safety import network_allowed
 
     _check_output(output)
@@ -522,17 +593,21 @@ def query_command(
     else:
         runner = state.engine(engine, inference=not no_inference)
 
-    def answer() -> bytes:
+    width = table_width()
+
+    def answer() -> tuple[bytes, str]:
         result = run(runner, query, given)
         chosen = format_for(output, fmt, result.kind)
         if result.kind == "graph":
-            return render_graph(result, chosen)
-        labels = labels_for(runner, result) if chosen in ("table", "md") else {}
-        return render(result, chosen, labels).encode("utf-8")
+            return render_graph(result, chosen), size_of(result)
+        labels = labels_for(runner, result) if needs_labels(chosen) else {}
+        return render(result, chosen, labels, width).encode("utf-8"), size_of(result)
 
     with guard:  # an endpoint's requests carry the time limit themselves (see belkg.remote)
-        data = within(answer, None if endpoint else timeout, memory, where)
+        data, size = within(answer, None if endpoint else timeout, memory, where)
     _write_output(output, data)
+    if output and output != "-":
+        state.say(f"wrote {output} ({size})")
 
 
 @cli.group("queries", invoke_without_command=True)
@@ -543,7 +618,8 @@ def queries_group(ctx: click.Context, fmt: str, tag: str | None) -> None:
     """List the saved queries: name, summary, parameters."""
     if ctx.invoked_subcommand is not None:
         return
-    from belkg.catalogue import load_catalogue
+    from belkg.catalogue import format_listing, load_catalogue
+    from belkg.results import table_width
 
     state = ctx.find_object(State)
     assert state is not None
@@ -551,13 +627,7 @@ def queries_group(ctx: click.Context, fmt: str, tag: str | None) -> None:
     if fmt == "json":
         click.echo(json.dumps([query.as_dict() for query in catalogue], indent=2, ensure_ascii=False))
         return
-    width = max((len(query.name) for query in catalogue), default=4)
-    for query in catalogue:
-        params = " ".join(
-            f"[-p {p.name} {p.type.upper()}]" if not p.required else f"-p {p.name} {p.type.upper()}"
-            for p in query.params
-        )
-        click.echo(f"{query.name:<{width}}  {query.summary}" + (f"  {params}" if params else ""))
+    click.echo(format_listing(catalogue, table_width()), nl=False)
 
 
 @queries_group.command("show")
@@ -582,7 +652,7 @@ def stats_command(state: State, fmt: str, network: bool, timeout: float, memory:
     corroboration and conflicts; with --network, measures of the story view."""
     from belkg.conflicts import find_conflicts
     from belkg.limits import within
-    from belkg.stats import collect
+    from belkg.stats import collect, format_text
 
     if network:
         _network_stats(state, fmt, timeout, memory)
@@ -593,10 +663,7 @@ def stats_command(state: State, fmt: str, network: bool, timeout: float, memory:
     if fmt == "json":
         click.echo(json.dumps({title: dict(pairs) for title, pairs in report.items()}, indent=2, ensure_ascii=False))
         return
-    for title, pairs in report.items():
-        click.echo(f"{title}:")
-        for key, count in pairs:
-            click.echo(f"  {count:>7}  {key}")
+    click.echo(format_text(report), nl=False)
 
 
 @cli.command("entity")
@@ -622,18 +689,19 @@ def entity_command(
     from belkg.entity import card, claims_of, render_card, resolve
     from belkg.limits import within
     from belkg.querying import labels_for
-    from belkg.results import render
+    from belkg.results import needs_labels, render, table_width
 
     project = state.project()
+    width = table_width()
     headers = state.cache_root() / "query-headers"
     runner = state.engine(engine, inference=not no_inference)
 
     def show() -> str:
         match = resolve(runner, project, spelling, headers)
         result = card(runner, project, match.iri, headers)
-        labels = labels_for(runner, result) if fmt in ("text", "table", "md") else {}
+        labels = labels_for(runner, result) if fmt == "text" or needs_labels(fmt) else {}
         if fmt != "text":
-            return render(result, fmt, labels)
+            return render(result, fmt, labels, width)
         disputes = concerning(find_conflicts(runner, project, headers), match.iri, claims_of(result))
         return render_card(match, result, labels, disputes)
 
@@ -652,10 +720,10 @@ def _network_stats(state: State, fmt: str, timeout: float, memory: int) -> None:
         click.echo(format_measures(measures), nl=False)
 
 
-def _write_file_or_stdout(output: str | None, data: bytes, what: str) -> None:
+def _write_file_or_stdout(state: State, output: str | None, data: bytes, what: str) -> None:
     _write_output(output, data)
     if output and output != "-":
-        click.echo(f"wrote {output} ({what}, {len(data)} bytes)", err=True)
+        state.say(f"wrote {output} ({what}, {len(data)} bytes)")
 
 
 @cli.command("viz")
@@ -711,7 +779,7 @@ def viz_command(
         )  # fmt: skip
         return render(graph, chosen, title)
 
-    _write_file_or_stdout(output, within(draw, timeout, memory, "viz"), chosen)
+    _write_file_or_stdout(state, output, within(draw, timeout, memory, "viz"), chosen)
 
 
 @cli.command("timeline")
@@ -730,7 +798,7 @@ def timeline_command(state: State, fmt: str | None, timeout: float, memory: int,
     _check_output(output)
     engine, project, headers = state.engine(), state.project(), state.cache_root() / "query-headers"
     data = within(lambda: render(collect(engine, project, headers), chosen), timeout, memory, "timeline")
-    _write_file_or_stdout(output, data, chosen)
+    _write_file_or_stdout(state, output, data, chosen)
 
 
 @cli.command("serve")

@@ -183,3 +183,38 @@ def as_json(report: list[SeedCoverage]) -> list[dict[str, object]]:
         }
         for summary, seed in zip(summary_rows(report), report, strict=True)
     ]
+
+
+def select_seeds(report: list[SeedCoverage], wanted: tuple[str, ...] | list[str]) -> list[SeedCoverage]:
+    """The seeds asked for by stem (`002_1faf1219e99a8cb9`) or number (`002`); all when
+    none is asked for. An unknown one is an input error."""
+    if not wanted:
+        return report
+    known = {seed.seed for seed in report} | {seed.seed.split("_", 1)[0] for seed in report}
+    unknown = sorted(set(wanted) - known)
+    if unknown:
+        raise BelkgError(f"no such seed: {', '.join(unknown)}")
+    return [seed for seed in report if seed.seed in wanted or seed.seed.split("_", 1)[0] in wanted]
+
+
+def format_text(report: list[SeedCoverage], show_all: bool = False) -> str:
+    """The report for reading: a summary table (a header line, a row per seed), then
+    each uncited sentence (with show_all, every sentence) as `seeds/SEED.txt:LINE: …`."""
+    lines = [f"{'seed':<22} {'sentences':>9} {'cited':>6} {'skipped':>7} {'uncited':>7} {'coverage':>8}"]
+    for row in summary_rows(report):
+        lines.append(
+            f"{row['seed']!s:<22} {row['sentences']:>9} {row['cited']:>6} {row['skipped']:>7} "
+            f"{row['uncited']:>7} {row['percent']:>7}%"
+        )
+    for seed in report:
+        for item in seed.sentences:
+            if not (show_all or item.status == "uncited"):
+                continue
+            if item.claims:
+                cited = ", ".join(item.claims)
+            else:
+                cited = f"skipped: {item.skipped.reason}" if item.skipped else "UNCITED"
+            lines.append(
+                f"seeds/{seed.seed}.txt:{item.sentence.line}: [{item.status}] {item.sentence.text[:100]!r} <- {cited}"
+            )
+    return "".join(f"{line}\n" for line in lines)

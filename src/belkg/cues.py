@@ -44,6 +44,14 @@ class Cue:
     value: URIRef | None
     line: int
 
+    @property
+    def first_word(self) -> str | None:
+        """The casefolded letters every match starts with (None for a /regex/ cue): a
+        sentence without them is not searched."""
+        if self.phrase.startswith("/"):
+            return None
+        return self.phrase.split()[0].rstrip("*").casefold()
+
 
 @dataclass(frozen=True)
 class CueFound:
@@ -123,8 +131,11 @@ def cue_sentences(text: str) -> list[tuple[int, int]]:
 def find_cues(text: str, cues: Iterable[Cue], start: int = 0, end: int | None = None) -> list[CueFound]:
     """Every cue in text[start:end], in order of position."""
     end = len(text) if end is None else end
+    folded = text[start:end].casefold()
     found = []
     for cue in cues:
+        if cue.first_word is not None and cue.first_word not in folded:
+            continue
         for match in cue.pattern.finditer(text, start, end):
             found.append(CueFound(cue, match.group(0), match.start(), match.end()))
     return sorted(found, key=lambda item: (item.start, item.end, item.cue.line))
@@ -236,6 +247,14 @@ class _Checker:
         self.texts = grounding.texts
         self.sentences: dict[URIRef, list[tuple[int, int]]] = {}
         self.findings: list[Finding] = []
+        self._found: dict[tuple[URIRef, bool, int, int], list[CueFound]] = {}  # claims share sentences
+
+    def cues_in(self, document: URIRef, quoted: bool, start: int, end: int) -> list[CueFound]:
+        key = (document, quoted, start, end)
+        if key not in self._found:
+            cues = self.quote_cues if quoted else self.sentence_cues
+            self._found[key] = find_cues(self.texts[document], cues, start, end)
+        return self._found[key]
 
     def text_of(self, document: URIRef) -> str:
         if document not in self.sentences:
@@ -270,9 +289,9 @@ class _Checker:
             {(s, e) for s, e in self.sentences[document] for start, end in claim_spans if s < end and start < e}
         )
         found: dict[tuple[str, str, int], CueFound] = {}
-        for scope, cues in ((context, self.sentence_cues), (claim_spans, self.quote_cues)):
+        for scope, quoted in ((context, False), (claim_spans, True)):
             for start, end in scope:
-                for item in find_cues(text, cues, start, end):
+                for item in self.cues_in(document, quoted, start, end):
                     found.setdefault((item.cue.kind, _fold(item.text), item.start), item)
         reviews = self.reviews(document, view)
         used: set[Review] = set()

@@ -9,17 +9,24 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import TextIO
 
 from belkg.engines import QueryResult
 from belkg.errors import BelkgError
 from belkg.prefixes import PREFIXES, shorten
 from belkg.terms import Term, to_rdflib
 
-TABLE_FORMATS = ("table", "json", "xml", "csv", "tsv", "md")
+TABLE_FORMATS = ("text", "json", "xml", "csv", "tsv", "md")
 GRAPH_FORMATS = ("ttl", "nt", "xml", "jsonld")
+# `text` is the name of the format for reading in every command (as in Jena's arq);
+# `table`, its name in belkg 0.x's `query --format`, still works.
+ALIASES = {"table": "text"}
 EXTENSIONS = {
     ".json": "json", ".srj": "json", ".xml": "xml", ".srx": "xml", ".csv": "csv", ".tsv": "tsv",
-    ".md": "md", ".txt": "table", ".ttl": "ttl", ".nt": "nt", ".rdf": "xml", ".jsonld": "jsonld",
+    ".md": "md", ".txt": "text", ".ttl": "ttl", ".nt": "nt", ".rdf": "xml", ".jsonld": "jsonld",
 }  # fmt: skip
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
@@ -35,14 +42,14 @@ def format_for(output: str | None, explicit: str | None, result_kind: str) -> st
     """The output format: as given, else from -o's extension, else a table (or Turtle)."""
     allowed = GRAPH_FORMATS if result_kind == "graph" else TABLE_FORMATS
     if explicit:
-        chosen = explicit
+        chosen = ALIASES.get(explicit, explicit)
     elif output and output != "-" and "." in output:
         suffix = output[output.rindex(".") :].lower()
         if suffix not in EXTENSIONS:
             raise BelkgError(f"cannot tell the format from the extension {suffix!r}; use --format", output)
         chosen = EXTENSIONS[suffix]
     else:
-        chosen = "ttl" if result_kind == "graph" else "table"
+        chosen = "ttl" if result_kind == "graph" else "text"
     if chosen not in allowed:
         kind = "a CONSTRUCT/DESCRIBE result" if result_kind == "graph" else "a SELECT/ASK result"
         raise BelkgError(f"format {chosen!r} does not fit {kind}; use one of {', '.join(allowed)}")
@@ -149,7 +156,70 @@ def cell(term: Term | None, labels: Labels) -> str:
     return " ".join(term.value.split())
 
 
+def needs_labels(fmt: str) -> bool:
+    """Whether a format shows labels beside IRIs (the formats for reading), so that the
+    labels are worth looking up."""
+    return ALIASES.get(fmt, fmt) in ("text", "md")
+
+
+def size_of(result: QueryResult) -> str:
+    """How much a result holds, as `wrote FILE (…)` says it: rows, triples, or the answer."""
+    if result.kind == "graph":
+        count = len(result.triples)
+        return f"{count} triple{'s' if count != 1 else ''}"
+    if result.kind == "ask":
+        return f"answer: {'yes' if result.boolean else 'no'}"
+    count = len(result.rows)
+    return f"{count} row{'s' if count != 1 else ''}"
+
+
+def table_width(environ: Mapping[str, str] | None = None, stream: TextIO | None = None) -> int | None:
+    """The width a table must fit: $COLUMNS when it is a positive number, else the
+    terminal's width when the output is a terminal, else None: no limit (a file or a
+    pipe gets whole lines; each cell is still cut at TABLE_CELL_WIDTH characters)."""
+    environ = os.environ if environ is None else environ
+    stream = sys.stdout if stream is None else stream
+    columns = environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        if stream.isatty():
+            return os.get_terminal_size(stream.fileno()).columns or None
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
 TABLE_CELL_WIDTH = 70
+TABLE_GAP = 2
+TABLE_MIN_COLUMN = 3
+
+
+def fit_widths(widths: Sequence[int], total: int | None, gap: int = TABLE_GAP) -> list[int]:
+    """Column widths that fit `total` characters with `gap` between columns, shrunk
+    fairly: columns narrower than an even share keep their width, the wider ones share
+    what is left equally. No column is made narrower than TABLE_MIN_COLUMN (or its own
+    width), so a table of very many columns can still be wider than `total`."""
+    widths = list(widths)
+    if total is None or not widths:
+        return widths
+    room = total - gap * (len(widths) - 1)
+    if sum(widths) <= room:
+        return widths
+    order = sorted(range(len(widths)), key=lambda i: widths[i])
+    fitted = list(widths)
+    left = room
+    for position, index in enumerate(order):
+        share = left // (len(order) - position)
+        if widths[index] <= share:
+            left -= widths[index]
+            continue
+        wide = order[position:]
+        extra = left - share * len(wide)
+        for rank, column in enumerate(sorted(wide)):  # the spare characters go to the leftmost
+            fitted[column] = max(min(widths[column], TABLE_MIN_COLUMN), share + (1 if rank < extra else 0))
+        break
+    return fitted
 
 
 def _shown_columns(result: QueryResult) -> list[str]:
@@ -159,21 +229,50 @@ def _shown_columns(result: QueryResult) -> list[str]:
     return [name for name in result.variables if not (name.endswith("Label") and name[: -len("Label")] in names)]
 
 
-def _clip(text: str) -> str:
-    return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
+def display_width(text: str) -> int:
+    """The columns a terminal gives the text: wide (East Asian) characters take two,
+    combining marks none."""
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text
+    )
 
 
-def to_table(result: QueryResult, labels: Labels) -> str:
+def _clip(text: str, width: int = TABLE_CELL_WIDTH) -> str:
+    """The text in at most `width` columns, cut with an ellipsis."""
+    if display_width(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        size = display_width(char)
+        if used + size > width - 1:
+            break
+        kept.append(char)
+        used += size
+    return "".join(kept) + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def to_table(result: QueryResult, labels: Labels, width: int | None = None) -> str:
     """A table for reading: IRIs shortened and labelled, long values clipped (the other
-    formats give every value whole)."""
+    formats give every value whole); within `width` characters when given (see
+    fit_widths)."""
     if result.kind == "ask":
         return ("yes" if result.boolean else "no") + "\n"
     header = _shown_columns(result)
     rows = [[_clip(cell(row.get(name), labels)) for name in header] for row in result.rows]
-    widths = [max([len(name)] + [len(values[i]) for values in rows]) for i, name in enumerate(header)]
-    rule = "  ".join("-" * width for width in widths)
-    lines = ["  ".join(name.ljust(width) for name, width in zip(header, widths, strict=True)).rstrip(), rule]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip() for values in rows]
+    natural = [max([display_width(name)] + [display_width(v[i]) for v in rows]) for i, name in enumerate(header)]
+    widths = fit_widths(natural, width)
+    header = [_clip(name, w) for name, w in zip(header, widths, strict=True)]
+    rows = [[_clip(value, w) for value, w in zip(values, widths, strict=True)] for values in rows]
+    gap = " " * TABLE_GAP
+    rule = gap.join("-" * width for width in widths)
+    lines = [gap.join(_pad(name, width) for name, width in zip(header, widths, strict=True)).rstrip(), rule]
+    lines += [gap.join(_pad(v, w) for v, w in zip(values, widths, strict=True)).rstrip() for values in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 
@@ -185,23 +284,26 @@ def to_markdown(result: QueryResult, labels: Labels) -> str:
     def md(text: str) -> str:
         return text.replace("\\", "\\\\").replace("|", "\\|")
 
-    lines = ["| " + " | ".join(md(name) for name in result.variables) + " |"]
-    lines.append("|" + "|".join("---" for _ in result.variables) + "|")
+    columns = _shown_columns(result)  # each label once: in its IRI's cell
+    lines = ["| " + " | ".join(md(name) for name in columns) + " |"]
+    lines.append("|" + "|".join("---" for _ in columns) + "|")
     for row in result.rows:
-        lines.append("| " + " | ".join(md(cell(row.get(name), labels)) for name in result.variables) + " |")
+        lines.append("| " + " | ".join(md(cell(row.get(name), labels)) for name in columns) + " |")
     return "\n".join(lines) + "\n"
 
 
-def render(result: QueryResult, fmt: str, labels: Labels | None = None) -> str:
-    """A SELECT or ASK result in one of TABLE_FORMATS."""
+def render(result: QueryResult, fmt: str, labels: Labels | None = None, width: int | None = None) -> str:
+    """A SELECT or ASK result in one of TABLE_FORMATS (or an alias); a `text` table
+    within `width` characters when given."""
     labels = labels or {}
+    fmt = ALIASES.get(fmt, fmt)
     renderers = {
         "json": lambda: to_json(result),
         "xml": lambda: to_xml(result),
         "csv": lambda: to_csv(result),
         "tsv": lambda: to_tsv(result),
         "md": lambda: to_markdown(result, labels),
-        "table": lambda: to_table(result, labels),
+        "text": lambda: to_table(result, labels, width),
     }
     return renderers[fmt]()
 

@@ -227,6 +227,16 @@ class AnalysisCache:
             pass  # a cache that cannot be written only costs time
 
 
+_ANALYSED: dict[str, Analysis] = {}  # this process's analyses: the same text is parsed once
+_ANALYSED_MAX = 512
+
+
+def _remember(text: str, analysis: Analysis) -> None:
+    if len(_ANALYSED) >= _ANALYSED_MAX:
+        del _ANALYSED[next(iter(_ANALYSED))]
+    _ANALYSED[text] = analysis
+
+
 class Gate:
     """The one check every query passes before an engine runs it.
 
@@ -279,7 +289,13 @@ class Gate:
                 f"{MAX_QUERY_BYTES >> 20} MiB (bind long values as parameters, or load them into the graph)",
                 where,
             )
-        found = self._seen.get(text) or self.cache.get(text)
+        found = self._seen.get(text)
+        if found is None and text in _ANALYSED:
+            found = _ANALYSED[text]
+            if self.cache.get(text) is None:
+                self.cache.put(text, found)
+        if found is None:
+            found = self.cache.get(text)
         if found is None:
             depth = nesting_depth(text)
             if depth > MAX_NESTING:
@@ -296,6 +312,7 @@ class Gate:
             finally:
                 sys.setrecursionlimit(limit)
             self.cache.put(text, found)
+        _remember(text, found)
         self._seen[text] = found
         return found
 

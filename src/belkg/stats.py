@@ -42,6 +42,20 @@ QUERIES = {
 }
 
 
+CONFLICTS = "conflicts (pairs of claims that disagree, by kind)"
+
+# Each section's columns, as the text report labels them: (what is counted, what by).
+COLUMNS = {
+    "triples per graph": ("triples", "graph"),
+    "things per class": ("things", "class"),
+    "claims per source": ("claims", "source"),
+    "claims per kind": ("claims", "kind"),
+    "claims per hedge": ("claims", "hedge"),
+    "events per number of reporting sources": ("events", "sources"),
+    CONFLICTS: ("pairs", "kind"),
+}
+
+
 def _value(term: Any) -> Any:
     if term is None:
         return None
@@ -61,5 +75,19 @@ def collect(engine: Engine, conflicts: list[Conflict] | None = None) -> dict[str
         key, count = result.variables
         report[title] = [(_value(row.get(key)), int(row[count].value)) for row in result.rows if count in row]
     if conflicts is not None:
-        report["conflicts (pairs of claims that disagree, by kind)"] = count_by_kind(conflicts)
+        report[CONFLICTS] = count_by_kind(conflicts)
     return report
+
+
+def format_text(report: dict[str, list[tuple[Any, int]]]) -> str:
+    """The report for reading: each section a title and a two-column table with a
+    header line (the count, right-aligned, and what it counts by)."""
+    lines = []
+    for title, pairs in report.items():
+        counted, by = COLUMNS.get(title, ("count", "value"))
+        width = max([7, len(counted)] + [len(str(count)) for _, count in pairs])
+        lines.append(f"{title}:")
+        lines.append(f"  {counted:>{width}}  {by}")
+        lines.append(f"  {'-' * width}  {'-' * max(len(by), max((len(str(key)) for key, _ in pairs), default=0))}")
+        lines += [f"  {count:>{width}}  {key}" for key, count in pairs]
+    return "\n".join(lines) + "\n"
