@@ -99,6 +99,8 @@ EXAMPLES = {
     "entity": ["belkg entity Tsikhanovsky", "belkg entity 'John Coale' --format json"],
     "viz": ["belkg viz --focus 'release of 52 political prisoners' -o release-of-52.svg", "belkg viz -o story.graphml"],
     "timeline": ["belkg timeline -o timeline.html"],
+    "serve": ["belkg serve", "belkg serve --port 8080 --timeout 10"],
+    "site": ["belkg site -o site", "belkg site -o site --no-pictures"],
 }
 
 
@@ -834,7 +836,7 @@ def site_command(state: State, output: str, no_pictures: bool) -> None:
     pages = open_pages(state.project(), state.entry(), state.cache_root())
     pages.pictures = not no_pictures
     count = write_site(pages, Path(output), state.progress)
-    click.echo(f"wrote {count} files to {output}", err=True)
+    state.say(f"wrote {count} files to {output}")
 
 
 if __name__ == "__main__":  # pragma: no cover
