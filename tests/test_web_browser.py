@@ -11,6 +11,9 @@ import pytest
 
 from helpers import belkg_server
 
+# One server and one browser per module: its tests stay on one worker.
+pytestmark = pytest.mark.xdist_group("web-browser")
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -18,6 +18,9 @@ from belkg.remote import EndpointEngine
 
 from helpers import belkg_server
 
+# One server per module: its tests stay on one worker.
+pytestmark = pytest.mark.xdist_group("web-endpoint")
+
 ROOT = Path(__file__).resolve().parent.parent
 SAVED = sorted((ROOT / "queries").glob("*.rq"))
 
