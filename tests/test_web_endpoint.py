@@ -133,3 +133,13 @@ def test_a_query_over_the_time_limit_is_stopped(project, session_cache, tmp_path
             200,
             "text/csv; charset=utf-8",
         )
+
+
+def test_listening_beyond_this_machine_is_said(project, session_cache, tmp_path):
+    log = tmp_path / "log"
+    with belkg_server(project.root, session_cache, log, "--host", "0.0.0.0") as base:
+        assert _get(f"{base}/sparql?query={urllib.parse.quote('ASK {}')}", "text/csv")[0] == 200
+    assert log.read_text().splitlines()[0] == (
+        "Warning: listening on 0.0.0.0, not only 127.0.0.1: anyone who can reach this machine on the port can "
+        "read the graph and run queries (read-only, within the limits)"
+    )
