@@ -73,7 +73,9 @@ def test_every_command_shows_examples(path):
 @pytest.mark.parametrize("path,example", EXAMPLES, ids=[example for _, example in EXAMPLES])
 def test_help_example_works(path, example, project, session_cache, built, tmp_path, monkeypatch):
     words = shlex.split(example)[1:]
-    if "--endpoint" in words:  # needs a server: check that it parses (tests/test_server.py runs push)
+    # needs a server, serves until stopped, or writes every page: check that it parses
+    # (tests/test_server.py runs push; tests/test_web*.py run serve and site)
+    if "--endpoint" in words or path[0] in ("serve", "site"):
         command = cli
         for name in path:
             assert isinstance(command, click.Group)

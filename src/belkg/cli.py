@@ -100,6 +100,8 @@ EXAMPLES = {
     "entity": ["belkg entity Tsikhanovsky", "belkg entity 'John Coale' --format json"],
     "viz": ["belkg viz --focus 'release of 52 political prisoners' -o release-of-52.svg", "belkg viz -o story.graphml"],
     "timeline": ["belkg timeline -o timeline.html"],
+    "serve": ["belkg serve", "belkg serve --port 8080 --timeout 10"],
+    "site": ["belkg site -o site", "belkg site -o site --no-pictures"],
 }
 
 
@@ -863,6 +865,42 @@ def timeline_command(state: State, fmt: str | None, timeout: float, memory: int,
     engine, project, headers = state.engine(), state.project(), state.cache_root() / "query-headers"
     data = within(lambda: render(collect(engine, project, headers), chosen), timeout, memory, "timeline")
     _write_file_or_stdout(state, output, data, chosen)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on (0.0.0.0: every one).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@timeout_option("Seconds a request's queries may run (0: no limit).")
+@click.option("--memory", type=click.IntRange(min=0), default=4096, show_default=True, metavar="MIB",
+              help="The memory (address space, MiB) a request's query may use (0: no limit).")  # fmt: skip
+@pass_state
+def serve_command(state: State, host: str, port: int, timeout: float, memory: int) -> None:
+    """Serve the graph to a browser: pages for every thing, document and saved query, a
+    query editor, and a SPARQL 1.1 endpoint at /sparql. Read-only."""
+    from belkg.web.app import Limits
+    from belkg.web.server import exposure_warning, open_pages, serve
+
+    warning = exposure_warning(host)
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
+    pages = open_pages(state.project(), state.entry(), state.cache_root())
+    serve(pages, host, port, Limits(timeout=timeout, memory=memory), lambda line: click.echo(line, err=True))
+
+
+@cli.command("site")
+@click.option("-o", "--output", "output", required=True, metavar="DIR", help="The folder to write the site into.")
+@click.option("--no-pictures", is_flag=True, help="Leave out each thing's picture of its neighbourhood (faster).")
+@pass_state
+def site_command(state: State, output: str, no_pictures: bool) -> None:
+    """Write the pages as static files with relative links: they open from disk and can
+    be published as they are."""
+    from belkg.web.server import open_pages
+    from belkg.web.static_site import write_site
+
+    pages = open_pages(state.project(), state.entry(), state.cache_root())
+    pages.pictures = not no_pictures
+    count = write_site(pages, Path(output), state.progress)
+    state.say(f"wrote {count} files to {output}")
 
 
 if __name__ == "__main__":  # pragma: no cover

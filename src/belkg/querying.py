@@ -35,10 +35,12 @@ def open_engine(
     allow_network: bool = False,
     checks_cache: Path | None = None,
     extra: UserData | None = None,
+    in_memory: bool = False,
 ) -> Engine:
     """An engine over a build, its queries passed by a gate that allows the network only
     if asked (and keeps its verdicts in checks_cache, if given); with `extra`, the
-    user's own statements beside the build's graphs (see belkg.user_data)."""
+    user's own statements beside the build's graphs (see belkg.user_data); Oxigraph's
+    store copied into memory if asked."""
     if name == "oxigraph":
         return OxigraphEngine(
             entry.store_dir,
@@ -47,6 +49,7 @@ def open_engine(
             checks_cache=checks_cache,
             extra=extra,
             nquads=entry.dataset_file,
+            in_memory=in_memory,
         )
     if name == "rdflib":
         return RdflibEngine(

@@ -1,0 +1,403 @@
+"""The pages: each a template and the values it shows, gathered by the same library
+calls the CLI makes (saved queries, entity cards, conflicts, the timeline, viz)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from belkg.cache import CacheEntry
+from belkg.catalogue import SavedQuery, find_saved_query, load_catalogue
+from belkg.conflicts import Conflict
+from belkg.engines import Engine, QueryResult
+from belkg.errors import BelkgError
+from belkg.prefixes import BK, BKD, PREFIXES, shorten
+from belkg.project import Project
+from belkg.querying import labels_for, run
+from belkg.results import GRAPH_FORMATS
+from belkg.terms import Term
+from belkg.web.passages import Citation, mark
+
+# Rows a result page shows at once; the downloads hold every row.
+ROWS_PER_PAGE = 200
+DOWNLOAD_FORMATS = {
+    "select": ("json", "xml", "csv", "tsv"),
+    "ask": ("json", "xml", "csv", "tsv"),
+    "graph": GRAPH_FORMATS,
+}
+PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in sorted(PREFIXES.items()))
+
+
+class NotFound(BelkgError):
+    """A page that does not exist: HTTP 404."""
+
+
+@dataclass
+class Page:
+    """A page to render: its template, its title and what it shows."""
+
+    template: str
+    title: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    """A SELECT result as the page shows it: columns, rows of terms, labels, and the
+    slice of rows shown."""
+
+    variables: list[str]
+    rows: list[dict[str, Term]]
+    labels: dict[str, str]
+    total: int
+    first: int = 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows)
+
+
+def _slug(iri: str) -> str:
+    return iri[len(BKD) :] if iri.startswith(BKD) else iri
+
+
+def _value(row: dict[str, Term], name: str) -> str:
+    term = row.get(name)
+    return term.value if term is not None else ""
+
+
+class Pages:
+    """Every page of the site over one engine and project."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        project: Project,
+        entry: CacheEntry | None = None,
+        header_cache: Path | None = None,
+        *,
+        pictures: bool = True,
+    ) -> None:
+        self.engine = engine
+        self.project = project
+        self.entry = entry
+        self.headers = header_cache
+        self.pictures = pictures
+        self._story: Any = None
+        self._conflicts: list[Conflict] | None = None
+        self._drawn: dict[str, bytes] = {}  # pictures and picture pages: the build does not change
+
+    def conflict_list(self) -> list[Conflict]:
+        """Where the sources disagree (the saved query conflicts), found once."""
+        if self._conflicts is None:
+            from belkg.conflicts import find_conflicts
+
+            self._conflicts = find_conflicts(self.engine, self.project, self.headers)
+        return self._conflicts
+
+    def story(self) -> Any:
+        """The story view (who took part in what), computed once."""
+        if self._story is None:
+            from belkg.network import story_view
+
+            self._story = story_view(self.engine)
+        return self._story
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def saved(self, name: str) -> SavedQuery:
+        return find_saved_query(self.project.queries_dir, name, cache_dir=self.headers)
+
+    def rows(self, name: str, **params: str) -> list[dict[str, Term]]:
+        return run(self.engine, self.saved(name), params).rows
+
+    def table(self, result: QueryResult, page: int = 1) -> Table:
+        first = max(page - 1, 0) * ROWS_PER_PAGE
+        shown = result.rows[first : first + ROWS_PER_PAGE]
+        sliced = QueryResult("select", result.variables, shown)
+        return Table(result.variables, shown, labels_for(self.engine, sliced), len(result.rows), first)
+
+    def documents(self) -> list[dict[str, Term]]:
+        return self.rows("documents")
+
+    # -- pages -----------------------------------------------------------------------
+
+    def home(self) -> Page:
+        from belkg.stats import collect
+
+        report = collect(self.engine)
+        built = ""
+        if self.entry is not None:
+            stamp = (self.entry.folder / "manifest.json").stat().st_mtime
+            built = dt.datetime.fromtimestamp(stamp, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        claims = sum(count for _, count in report.get("claims per source", []))
+        things = sum(count for _, count in report.get("things per class", []))
+        triples = sum(count for _, count in report.get("triples per graph", []))
+        counts = [("documents", len(self.documents())), ("things", things), ("claims", claims), ("triples", triples)]
+        return Page(
+            "home.html",
+            "belkg: Belarus's political prisoners, from the sources' own words",
+            {"documents": self.documents(), "counts": counts, "built": built, "report": report},
+        )
+
+    def search(self, spelling: str) -> Page:
+        from belkg.entity import find
+
+        spelling = spelling.strip()
+        matches = find(self.engine, self.project, spelling, self.headers) if spelling else []
+        return Page("search.html", f"Search: {spelling}" if spelling else "Search", {"q": spelling, "matches": matches})
+
+    def names(self) -> Page:
+        """Every spelling of every thing: the static site's search."""
+        text = (
+            PROLOGUE + "SELECT ?thing ?label ?prefLabel WHERE { ?thing skos:prefLabel ?prefLabel . "
+            "{ ?thing skos:prefLabel ?label } UNION { ?thing skos:altLabel ?label } } "
+            "ORDER BY LCASE(STR(?label)) ?thing"
+        )
+        rows = self.engine.run(text).rows
+        return Page("names.html", "Every name, in every spelling", {"rows": rows})
+
+    def queries(self) -> Page:
+        catalogue = load_catalogue(self.project.queries_dir)
+        return Page("queries.html", "Saved queries", {"queries": catalogue})
+
+    def query(self, name: str, given: dict[str, str], page: int = 1) -> Page:
+        try:
+            query = self.saved(name)
+        except BelkgError as error:
+            raise NotFound(error.message) from None
+        values = {param.name: given.get(param.name, param.default or "") for param in query.params}
+        bound = {key: value for key, value in values.items() if value}
+        result = run(self.engine, query, bound)
+        shown: dict[str, Any] = {"query": query, "values": values, "bound": bound, "kind": result.kind}
+        shown["formats"] = DOWNLOAD_FORMATS[result.kind]
+        if result.kind == "select":
+            shown["table"] = self.table(result, page)
+        elif result.kind == "ask":
+            shown["boolean"] = result.boolean
+        else:
+            shown["triples"] = result.triples[:ROWS_PER_PAGE]
+            shown["total"] = len(result.triples)
+        return Page("query.html", f"{name}: {query.summary}", shown)
+
+    def editor(self, text: str | None, page: int = 1) -> Page:
+        examples = load_catalogue(self.project.queries_dir)
+        shown: dict[str, Any] = {"text": text, "examples": examples, "prologue": PROLOGUE}
+        if text:
+            result = self.engine.run(PROLOGUE + text, "query")
+            shown["kind"] = result.kind
+            if result.kind == "select":
+                shown["table"] = self.table(result, page)
+            elif result.kind == "ask":
+                shown["boolean"] = result.boolean
+            else:
+                shown["triples"] = result.triples[:ROWS_PER_PAGE]
+                shown["total"] = len(result.triples)
+        else:
+            text = ""
+        return Page("editor.html", "Query editor", shown)
+
+    def kind_of(self, iri: str) -> str:
+        """ "document", "thing" (labelled), "term" or "other"."""
+        text = (
+            PROLOGUE + f"SELECT ?seed ?label WHERE {{ OPTIONAL {{ <{iri}> bk:seedFile ?seed }} "
+            f"OPTIONAL {{ <{iri}> skos:prefLabel ?label }} }} LIMIT 1"
+        )
+        rows = self.engine.run(text).rows
+        if rows and "seed" in rows[0]:
+            return "document"
+        if rows and "label" in rows[0]:
+            return "thing"
+        return "other"
+
+    def thing(self, slug: str) -> Page:
+        iri = BKD + slug
+        kind = self.kind_of(iri)
+        if kind == "document":
+            return self.document(iri)
+        if kind == "thing":
+            return self.entity(iri)
+        return self.describe(iri)
+
+    def entity(self, iri: str) -> Page:
+        from belkg.conflicts import concerning
+        from belkg.entity import card, claims_of, resolve
+
+        match = resolve(self.engine, self.project, iri, self.headers)
+        result = card(self.engine, self.project, iri, self.headers)
+        labels = labels_for(self.engine, result)
+        conflicts = concerning(self.conflict_list(), iri, claims_of(result))
+        disputed = {c.claim_a for c in conflicts} | {c.claim_b for c in conflicts}
+        sections: list[tuple[str, list[dict[str, Any]]]] = []
+        for row in result.rows:
+            name = _value(row, "section")
+            if not sections or sections[-1][0] != name:
+                sections.append((name, []))
+            facts = sections[-1][1]
+            how = _value(row, "contextLabel") or (
+                labels.get(_value(row, "property"), shorten(_value(row, "property"))) if "property" in row else ""
+            )
+            value = row.get("value")
+            fact: dict[str, Any] = {
+                "how": how,
+                "value": value,
+                "valueLabel": _value(row, "valueLabel"),
+                "qualifier": _value(row, "qualifier"),
+                "source": row.get("source"),
+                "quote": " ".join(_value(row, "quote").split()),
+                "claim": row.get("claim"),
+                "disputed": bool(_value(row, "claim")) and _value(row, "claim") in disputed,
+            }
+            key = (fact["how"], value, fact["valueLabel"], fact["qualifier"])
+            if facts and facts[-1]["key"] == key:
+                cited = facts[-1]["citations"]
+                if fact["quote"] and (fact["quote"], fact["source"]) not in cited:
+                    cited.append((fact["quote"], fact["source"]))
+                facts[-1]["disputed"] = facts[-1]["disputed"] or fact["disputed"]
+                continue
+            fact["key"] = key
+            fact["citations"] = [(fact["quote"], fact["source"])] if fact["quote"] else []
+            facts.append(fact)
+        return Page(
+            "entity.html",
+            match.label,
+            {"match": match, "iri": iri, "slug": _slug(iri), "sections": sections, "labels": labels,
+             "conflicts": conflicts, "picture": self.pictures and iri in self.story()},
+        )  # fmt: skip
+
+    def neighbourhood(self, slug: str) -> bytes:
+        """The entity's neighbourhood in the story view, as SVG."""
+        from belkg.network import focus
+        from belkg.viz import render
+
+        iri = BKD + slug
+        graph = self.story()
+        if iri not in graph:
+            raise NotFound(f"{shorten(iri)} is not in the story view")
+        if iri not in self._drawn:
+            self._drawn[iri] = render(focus(graph, iri, 1), "svg")
+        return self._drawn[iri]
+
+    def document(self, iri: str) -> Page:
+        from belkg.coverage import read_skip_list
+
+        facts = self.rows("documents", document=iri)
+        if not facts:
+            raise NotFound(f"{shorten(iri)} is not a document of the graph")
+        seed_name = _value(facts[0], "seedFile")
+        path = self.project.seeds_dir / seed_name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise BelkgError(f"cannot read: {error.strerror}", f"seeds/{seed_name}") from None
+        cited = self.rows("claims-by-source", source=iri)
+        citations = [
+            Citation(row["claim"].value, int(row["start"].value), int(row["end"].value))
+            for row in cited
+            if "start" in row and "end" in row
+        ]
+        stem = Path(seed_name).stem
+        skips = {e.text: e.reason for e in read_skip_list(self.project.skip_list_file, "kg/coverage-skip.txt")
+                 if e.seed == stem}  # fmt: skip
+        marked = mark(text, citations, skips)
+        statements, statement_labels = self.statements(iri)
+        kinds: dict[str, str] = {}
+        for row in cited:
+            kinds[row["claim"].value] = _value(row, "kindLabel") or shorten(_value(row, "kind"))
+        quotes: dict[str, list[str]] = {}
+        for row in cited:
+            quote = " ".join(_value(row, "quote").split())
+            if quote not in quotes.setdefault(row["claim"].value, []):
+                quotes[row["claim"].value].append(quote)
+        counted: dict[str, int] = {}
+        for kind in kinds.values():
+            counted[kind] = counted.get(kind, 0) + 1
+        status = {name: sum(1 for p in marked.pieces if p.status == name) for name in ("uncited", "skipped")}
+        return Page(
+            "document.html",
+            _value(facts[0], "title") or shorten(iri),
+            {"iri": iri, "facts": facts[0], "marked": marked, "kinds": kinds, "quotes": quotes,
+             "statements": statements, "statement_labels": statement_labels,
+             "claim_counts": sorted(counted.items()), "status": status,
+             "labels": labels_for(self.engine, QueryResult("select", ["document"], facts))},
+        )  # fmt: skip
+
+    def statements(self, document: str) -> tuple[dict[str, list[tuple[Term, Term]]], dict[str, str]]:
+        """What each claim of a document states (other than its evidence), with labels."""
+        text = (
+            PROLOGUE + f"SELECT ?claim ?property ?value WHERE {{ GRAPH <{document}> {{ "
+            "?claim prov:wasDerivedFrom ?evidence ; ?property ?value . "
+            "FILTER (?property NOT IN (prov:wasDerivedFrom, rdf:type)) } } ORDER BY ?claim ?property ?value"
+        )
+        result = self.engine.run(text)
+        labels = labels_for(self.engine, result)
+        found: dict[str, list[tuple[Term, Term]]] = {}
+        for row in result.rows:
+            found.setdefault(row["claim"].value, []).append((row["property"], row["value"]))
+        return found, labels
+
+    def describe(self, iri: str) -> Page:
+        """Any other IRI of the graph (a claim, an evidence node): its statements, both ways."""
+        text = (
+            f"SELECT ?graph ?property ?value ?direction WHERE {{ {{ GRAPH ?graph {{ <{iri}> ?property ?value }} "
+            f'BIND ("out" AS ?direction) }} UNION {{ GRAPH ?graph {{ ?value ?property <{iri}> }} '
+            'BIND ("in" AS ?direction) } } ORDER BY ?direction ?graph ?property ?value'
+        )
+        result = self.engine.run(text)
+        if not result.rows:
+            raise NotFound(f"nothing in the graph is called {shorten(iri)}")
+        return Page(
+            "describe.html",
+            shorten(iri),
+            {"iri": iri, "rows": result.rows, "labels": labels_for(self.engine, result)},
+        )
+
+    def conflicts(self) -> Page:
+        return Page("conflicts.html", "Where the sources disagree", {"conflicts": self.conflict_list()})
+
+    def timeline_events(self) -> Any:
+        from belkg.timeline import collect
+
+        return collect(self.engine, self.project, self.headers)
+
+    def has_timeline(self) -> bool:
+        return "timeline" in self._drawn
+
+    def timeline_page(self, events: Any = None) -> bytes:
+        """The timeline page (drawn once, from the given events or the graph's)."""
+        from belkg.timeline import write_page
+
+        if "timeline" not in self._drawn:
+            self._drawn["timeline"] = write_page(events if events is not None else self.timeline_events())
+        return self._drawn["timeline"]
+
+    def graph_page(self) -> bytes:
+        from belkg.viz import render
+
+        if "graph" not in self._drawn:
+            self._drawn["graph"] = render(self.story(), "html")
+        return self._drawn["graph"]
+
+    def ontology(self) -> Page:
+        text = (
+            PROLOGUE
+            + "SELECT ?term ?kind ?label ?comment ?parent WHERE { GRAPH <https://w3id.org/belkg/graph/ontology> "
+            "{ ?term a ?kind . OPTIONAL { ?term rdfs:label ?label } OPTIONAL { ?term rdfs:comment ?comment } "
+            "OPTIONAL { ?term rdfs:subClassOf|rdfs:subPropertyOf ?parent } "
+            f'FILTER (STRSTARTS(STR(?term), "{BK}")) FILTER (?kind IN (owl:Class, owl:ObjectProperty, '
+            "owl:DatatypeProperty, owl:NamedIndividual, rdf:Property)) } } ORDER BY ?kind ?term ?parent"
+        )
+        result = self.engine.run(text)
+        terms: dict[str, dict[str, Any]] = {}
+        for row in result.rows:
+            iri = row["term"].value
+            entry = terms.setdefault(
+                iri, {"iri": iri, "local": iri[len(BK) :], "kind": shorten(row["kind"].value), "parents": []}
+            )
+            entry["label"] = _value(row, "label")
+            entry["comment"] = _value(row, "comment")
+            if "parent" in row and row["parent"] not in entry["parents"]:
+                entry["parents"].append(row["parent"])
+        return Page("ontology.html", "The belkg ontology", {"terms": list(terms.values())})

@@ -1,0 +1,263 @@
+"""belkg serve's pages, /sparql and linked data, in-process (starlette's TestClient), and
+belkg site's files."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from belkg.build import build
+from belkg.querying import open_engine
+from belkg.web.app import CSP, Limits, create_app
+from belkg.web.pages import Pages
+from belkg.web.server import exposure_warning
+from belkg.web.static_site import write_site
+
+from conftest import TINY_ENTITIES, tiny_document
+
+
+@pytest.fixture(scope="module")
+def pages(project, built, session_cache) -> Pages:
+    engine = open_engine(built.entry, in_memory=True)
+    return Pages(engine, project, built.entry, session_cache / "query-headers")
+
+
+@pytest.fixture(scope="module")
+def client(pages) -> TestClient:
+    return TestClient(create_app(pages, Limits(max_body=4096)))
+
+
+def test_home_lists_the_documents_and_counts(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"] == CSP
+    for number in range(5):
+        assert f'href="/id/doc-00{number}"' in response.text
+    assert re.search(r"<strong>5</strong> documents", response.text)
+    assert "last build:" in response.text
+
+
+def test_search_finds_any_spelling(client):
+    response = client.get("/search", params={"q": "Tsikhanovsky"})
+    link = '<a href="/id/siarhei-tsikhanouski" title="https://w3id.org/belkg/id/siarhei-tsikhanouski">'
+    assert f"{link}Siarhei Tsikhanouski</a>" in response.text
+    assert "Nothing in the graph is called “Nobody Atall”" in client.get("/search?q=Nobody+Atall").text
+
+
+def test_a_saved_query_runs_with_its_parameter(client):
+    response = client.get("/queries/negotiators", params={"release": "bkd:release-of-52"})
+    assert response.status_code == 200
+    assert '<p class="count">6 rows</p>' in response.text
+    assert (
+        '<a href="/id/john-coale" title="https://w3id.org/belkg/id/john-coale">John Coale (bkd:john-coale)</a>'
+        in response.text
+    )
+    assert 'href="/queries/negotiators.csv?release=bkd%3Arelease-of-52"' in response.text
+
+
+def test_downloads_in_every_result_format(client):
+    csv = client.get("/queries/negotiators.csv", params={"release": "bkd:release-of-52"})
+    assert csv.headers["content-type"] == "text/csv; charset=utf-8"
+    assert (
+        csv.text.splitlines()[0] == "release,releaseLabel,agent,agentLabel,role,roleLabel,source,quote,hedge,hedgeLabel"
+    )
+    assert len(csv.text.splitlines()) == 7
+    data = client.get("/queries/negotiators.json?release=bkd:release-of-52").json()
+    assert len(data["results"]["bindings"]) == 6
+    assert client.get("/queries/negotiators.tsv").text.startswith("?release\t")
+    assert client.get("/queries/negotiators.xml").text.startswith('<?xml version="1.0" encoding="utf-8"?>')
+
+
+def test_a_bad_parameter_is_a_400_page(client):
+    response = client.get("/queries/negotiators", params={"release": "not an iri"})
+    assert response.status_code == 400
+    assert (
+        "parameter &#39;release&#39; expects an IRI (https://... or bkd:slug), got &#39;not an iri&#39;"
+        in response.text
+    )
+    assert client.get("/queries/negotiator").status_code == 404
+
+
+def test_the_editor_runs_a_query_with_the_predeclared_prefixes(client):
+    response = client.get("/editor", params={"query": "SELECT ?label WHERE { bkd:john-coale skos:prefLabel ?label }"})
+    assert response.status_code == 200
+    assert '<td>John Coale<span class="lang">@en</span></td>' in response.text
+    refused = client.get("/editor", params={"query": "INSERT DATA { bkd:a bkd:b bkd:c }"})
+    assert refused.status_code == 400
+    assert "updates are refused" in refused.text or "INSERT is refused" in refused.text
+
+
+def test_an_entity_page_shows_claims_with_quotes_and_conflicts(client):
+    response = client.get("/id/siarhei-tsikhanouski")
+    assert response.status_code == 200
+    assert "<h1>Siarhei Tsikhanouski</h1>" in response.text
+    assert "other spelling:</span> Siarhei Tsikhanovsky" in response.text
+    quote = "the release of 14 political prisoners from Belarus, including the former opposition leader Siarhei T"
+    assert f"“{quote}sikhanouski”" in response.text
+    assert 'src="/id/siarhei-tsikhanouski/neighbourhood.svg"' in response.text
+    assert client.get("/id/siarhei-tsikhanouski/neighbourhood.svg").text.lstrip().startswith("<?xml")
+
+
+def test_a_document_page_highlights_every_cited_passage(client, pages):
+    response = client.get("/id/doc-002")
+    assert response.status_code == 200
+    text = response.text
+    passages = re.findall(r'<li id="passage-(\d+)" class="passage">', text)
+    assert passages == [str(n) for n in range(1, len(passages) + 1)] and len(passages) > 50
+    cited = re.findall(r'<a class="cite" href="#passage-\d+" data-passage="\d+">([^<]*)</a>', text)
+    assert "EPA/SERGEI BOBYLEV / SPUTNIK / KREMLIN POOL" in cited
+    assert '<span class="skipped" title="skipped: share button">Share</span>' in text
+    quote = "Belarusian President Alexander Lukashenko has agreed to release 52 political prisoners"
+    assert f'<blockquote class="quote">“{quote}”</blockquote>' in text
+
+
+def test_other_iris_get_their_statements(client):
+    response = client.get("/id/claim-002-001")
+    assert response.status_code == 200
+    assert "releasing authority" in response.text
+    assert client.get("/id/no-such-thing").status_code == 404
+
+
+def test_linked_data_by_accept_and_by_extension(client):
+    from rdflib import Graph, Literal, URIRef
+
+    coale = URIRef("https://w3id.org/belkg/id/john-coale")
+    label = (coale, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), Literal("John Coale", lang="en"))
+    by_accept = client.get("/id/john-coale", headers={"Accept": "text/turtle"})
+    assert by_accept.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert label in Graph().parse(data=by_accept.text, format="turtle")
+    for ext, fmt in (("jsonld", "json-ld"), ("nt", "nt"), ("ttl", "turtle"), ("rdf", "xml")):
+        assert label in Graph().parse(data=client.get(f"/id/john-coale.{ext}").text, format=fmt)
+    html = client.get("/id/john-coale", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert html.headers["content-type"] == "text/html; charset=utf-8"
+    ontology = Graph().parse(
+        data=client.get("/ontology", headers={"Accept": "application/n-triples"}).text, format="nt"
+    )
+    assert (URIRef("https://w3id.org/belkg/ontology#Person"), None, None) in ontology
+
+
+def test_sparql_protocol_get_post_and_negotiation(client):
+    ask = "ASK { bkd:john-coale ?p ?o }".replace("bkd:", "<https://w3id.org/belkg/id/").replace(" ?p", "> ?p")
+    assert client.get("/sparql", params={"query": ask}).json() == {"head": {}, "boolean": True}
+    form = client.post("/sparql", data={"query": ask}, headers={"Accept": "application/sparql-results+xml"})
+    assert form.headers["content-type"] == "application/sparql-results+xml"
+    assert "<boolean>true</boolean>" in form.text
+    direct = client.post(
+        "/sparql", content=ask.encode(), headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"}
+    )
+    assert direct.text == "boolean\r\ntrue\r\n"
+    select = (
+        "SELECT ?l WHERE { <https://w3id.org/belkg/id/john-coale> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"
+    )
+    tsv = client.get("/sparql", params={"query": select}, headers={"Accept": "text/tab-separated-values"})
+    assert tsv.text == '?l\n"John Coale"@en\n'
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
+    assert (
+        client.get("/sparql", params={"query": construct}, headers={"Accept": "application/n-triples"}).headers[
+            "content-type"
+        ]
+        == "application/n-triples"
+    )
+    refused = client.get("/sparql", params={"query": select}, headers={"Accept": "image/png"})
+    assert refused.status_code == 406
+    assert refused.json()["error"].startswith("none of the accepted types (image/png) fits this result")
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "status", "error"),
+    [
+        ({"data": {"update": "DROP ALL"}}, 400, "updates are refused: this endpoint is read-only"),
+        (
+            {"data": {"query": "SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } }"}},
+            400,
+            "query: SERVICE is refused: it would query another server; use --allow-network to allow it",
+        ),
+        (
+            {"data": {"query": "SELECT * WHERE { ?s }"}},
+            400,
+            "query:1:21: this triple pattern has a subject but no predicate",
+        ),
+        ({"data": {"query": "x" * 5000}}, 413, "a request body of over 4096 bytes"),
+        ({"content": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415, "a POST must be"),
+    ],
+)
+def test_sparql_refusals_are_json_errors(client, request_kwargs, status, error):
+    response = client.post("/sparql", **request_kwargs)
+    assert response.status_code == status
+    assert response.json()["error"].startswith(error)
+    assert response.json()["status"] == status
+
+
+def test_errors_are_pages_with_no_traceback(client):
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404
+    assert "<h1>404 Not found</h1>" in missing.text and "Traceback" not in missing.text
+    assert client.get("/no/such/page", headers={"Accept": "application/json"}).json() == {
+        "error": "no page at /no/such/page",
+        "status": 404,
+    }
+    assert client.delete("/sparql").status_code == 405
+    assert client.get("/queries/negotiators?page=0").status_code == 400
+
+
+def test_the_server_binds_locally_unless_told(client):
+    assert exposure_warning("127.0.0.1") is None
+    assert exposure_warning("0.0.0.0") == (
+        "listening on 0.0.0.0, not only 127.0.0.1: anyone who can reach this machine on the port can read "
+        "the graph and run queries (read-only, within the limits)"
+    )
+
+
+MARKUP = "<script>alert(1)</script><b>bold</b>"
+
+
+def test_every_label_and_literal_is_escaped(tiny_project, tmp_path):
+    entities = TINY_ENTITIES.replace('"Bob Example"@en .', f'"Bob Example"@en ; skos:altLabel "{MARKUP}"@en .')
+    project = tiny_project(entities=entities)
+    shutil.copytree(Path(__file__).resolve().parent.parent / "queries", project.queries_dir)
+    document = tiny_document().replace('dcterms:title "Alice Example was freed"', f'dcterms:title "{MARKUP}"')
+    (project.kg_dir / "900_tiny.ttl").write_text(document + GOOD_CLAIM_WITH_NOTE, encoding="utf-8")
+    entry = build(project, tmp_path / "cache").entry
+    pages = Pages(open_engine(entry, in_memory=True), project, entry)
+    client = TestClient(create_app(pages))
+    editor = "/editor?query=SELECT+%3Fl+WHERE+%7B+%3Fs+skos%3AaltLabel+%3Fl+%7D"
+    paths = ("/", "/id/bob-example", "/id/doc-900", "/names", "/id/claim-900-001", "/queries/documents")
+    for path in (*paths, "/search?q=" + MARKUP, editor):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "<script>alert" not in response.text and "<b>bold" not in response.text, path
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in client.get("/id/doc-900").text
+    site = tmp_path / "site"
+    write_site(pages, site)
+    assert (site / "id" / "alice-example" / "neighbourhood.svg").is_file()
+    assert (site / "id" / "claim-900-001.html").is_file()
+    assert "no event has a date or a dated bound" in (site / "timeline.html").read_text(encoding="utf-8")
+    assert _broken_links(site) == []
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<b>bold" not in text, page
+
+
+GOOD_CLAIM_WITH_NOTE = f"""
+bkd:claim-900-001 a bk:ParticipationClaim ;
+    bk:event bkd:the-release ; bk:participant bkd:alice-example ; bk:role bk:Released ;
+    bk:note "{MARKUP}" ;
+    prov:wasDerivedFrom [ a bk:Evidence ; oa:hasSource bkd:doc-900 ;
+        oa:exact "Alice Example was freed" ] .
+"""
+
+
+def _broken_links(folder: Path) -> list[tuple[str, str]]:
+    """Every href and src of the site's pages that is not one of its files."""
+    broken = []
+    for page in folder.rglob("*.html"):
+        for href in re.findall(r'(?:href|src)="([^"]*)"', page.read_text(encoding="utf-8")):
+            if href.startswith(("data:", "#")):
+                continue
+            if href.startswith(("/", "http:", "https:")) or not (page.parent / href.split("#")[0]).resolve().is_file():
+                broken.append((str(page.relative_to(folder)), href))
+    return broken
