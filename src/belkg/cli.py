@@ -385,12 +385,17 @@ def coverage_command(state: State, show_all: bool, seeds: tuple[str, ...], fmt: 
 def export_command(state: State, fmt: str | None, graphs: str, output: str | None) -> None:
     """Export the built graph as RDF. N-Quads, TriG and JSON-LD keep the named graphs;
     Turtle, N-Triples and RDF/XML get their union. Turtle is diff-stable."""
-    from belkg.export import FORMATS, format_for, keeps_graphs, select_graphs, serialize
+    from belkg.export import FORMATS, format_for, keeps_graphs
+    from belkg.export_lines import LINE_FORMATS, export_lines
 
     chosen = format_for(output, fmt)
     _check_output(output)
-    result = state.build()
-    data = serialize(select_graphs(result.dataset, graphs), chosen)
+    if chosen in LINE_FORMATS:  # straight from the cache's N-Quads: no parsing, no rdflib
+        data = export_lines(state.entry().dataset_file, chosen, graphs)
+    else:
+        from belkg.export import select_graphs, serialize
+
+        data = serialize(select_graphs(state.build().dataset, graphs), chosen)
     if not keeps_graphs(chosen):
         click.echo(f"note: {FORMATS[chosen][0]} has no named graphs; wrote the union of the {graphs} graphs", err=True)
     _write_output(output, data)
@@ -427,6 +432,9 @@ def push_command(state: State, endpoint: str, replace: bool, graphs: str, timeou
 
 
 def main() -> None:
+    from belkg.limits import one_shot
+
+    one_shot()  # the process ends with the command: limits need no child (see belkg.limits)
     cli(prog_name="belkg")
 
 
