@@ -31,7 +31,7 @@ def check_claim_numbers(project: Project, loaded: LoadedGraph) -> list[Finding]:
 
     # The claims of every document in one pass: asking each document's graph for its
     # claims makes rdflib's store read every claim of the dataset once per document.
-    claims_in: dict[Node, set[Node]] = {}
+    claims_in: dict[object, set[Node]] = {}
     for kind in classes:
         for claim, _, _, context in loaded.dataset.quads((None, RDF.type, kind, None)):
             claims_in.setdefault(getattr(context, "identifier", context), set()).add(claim)
