@@ -390,8 +390,11 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
 
     chosen = format_for(output, fmt)
     _check_output(output)
-    if chosen in LINE_FORMATS:  # straight from the cache's N-Quads: no parsing, no rdflib
-        data = export_lines(state.entry().dataset_file, chosen, graphs)
+    if chosen in LINE_FORMATS:  # straight from the cache's N-Quads (checked whole): no parsing, no rdflib
+        from belkg.session import current_entry
+
+        entry = current_entry(state.project(), state.cache_dir, state.progress, thorough=True)
+        data = export_lines(entry.dataset_file, chosen, graphs)
     else:
         from belkg.export import select_graphs, serialize
 
