@@ -101,6 +101,22 @@ def test_values_block_for_construct_goes_after_the_template():
     )
 
 
+def test_values_block_also_opens_each_subquery_and_union_branch_naming_the_parameter():
+    """So that Oxigraph, which evaluates those on their own, starts them from the value;
+    a group that names the parameter only inside a nested subquery, a comment or a
+    string gets no block of its own."""
+    text = (
+        "SELECT ?a WHERE { { ?a ?b ?_x } UNION { ?a ?c ?d } # { SELECT ?_x { } }\n"
+        '{ SELECT ?e (COUNT(*) AS ?n) WHERE { { SELECT ?e WHERE { ?e ?f ?_x } } FILTER(?e != "?_x") } GROUP BY ?e } }'
+    )
+    expected = (
+        "SELECT ?a WHERE { X { X ?a ?b ?_x } UNION { ?a ?c ?d } # { SELECT ?_x { } }\n"
+        '{ SELECT ?e (COUNT(*) AS ?n) WHERE { { SELECT ?e WHERE { X ?e ?f ?_x } } FILTER(?e != "?_x") } GROUP BY ?e } }'
+    )
+    bound = apply_bindings(text, {"_x": Term.iri("http://x")})
+    assert bound == expected.replace("X ", "VALUES (?_x) { (<http://x>) } ")
+
+
 @settings(max_examples=200)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
 def test_a_value_cannot_change_the_query_shape(value):

@@ -129,3 +129,32 @@ def test_export_file_is_written_atomically_and_says_so(project, session_cache, b
     assert result.exit_code == 0
     assert result.stderr == f"wrote {target} ({target.stat().st_size} bytes)\n"
     assert [p.name for p in Path(tmp_path).iterdir()] == ["belkg.jsonld"]
+
+
+@pytest.mark.parametrize("selection", ["all", "asserted", "inferred"])
+@pytest.mark.parametrize("fmt", ["nq", "nt"])
+def test_line_exports_stream_the_serializers_bytes(built, fmt, selection):
+    """`belkg export` writes N-Quads and N-Triples from the cache's lines, without rdflib:
+    byte for byte what the rdflib serializers write for the same graphs."""
+    from belkg.export_lines import export_lines
+
+    expected = serialize(select_graphs(built.dataset, selection), fmt)
+    assert export_lines(built.entry.dataset_file, fmt, selection) == expected
+
+
+def test_export_nq_loads_no_rdflib(project, session_cache, built):
+    script = (
+        "import sys\n"
+        "from belkg.cli import main\n"
+        "sys.argv = ['belkg', '--project', sys.argv[1], '--cache-dir', sys.argv[2], '-q', 'export', '-o', '-']\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    sys.stderr.write(str(sorted(m for m in sys.modules if m.split('.')[0] in ('rdflib', 'pyshacl'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(project.root), str(session_cache)], capture_output=True, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout == serialize(built.dataset, "nq")
+    assert done.stderr.decode() == "[]"

@@ -30,6 +30,49 @@ def test_a_runaway_query_is_stopped(belkg, engine):
     assert result.stderr.splitlines() == [_stopped("-e")]
 
 
+def _command(project: Path, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """belkg as its own process (the console script's entry point), as users run it."""
+    script = "import sys\nfrom belkg.cli import main\nsys.argv[0] = 'belkg'\nmain()\n"
+    base = ["--project", str(project), "--cache-dir", str(cache), "-q"]
+    return subprocess.run(
+        [sys.executable, "-c", script, *base, *args], capture_output=True, text=True, check=False, timeout=60
+    )
+
+
+def test_a_one_shot_command_stops_itself_at_the_time_limit(project, session_cache, built):
+    """The console script runs the query in its own process (no child) under a watchdog
+    that ends the process with the same line and exit code."""
+    started = time.monotonic()
+    done = _command(project.root, session_cache, "query", "-e", RUNAWAY, "--timeout", "1")
+    assert time.monotonic() - started < 20
+    assert (done.returncode, done.stdout, done.stderr.splitlines()) == (2, "", [_stopped("-e")])
+
+
+def test_a_one_shot_command_stops_itself_at_the_memory_limit(project, session_cache, built):
+    cartesian = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?f"
+    done = _command(project.root, session_cache, "query", "-e", cartesian, "--memory", "512", "--format", "csv")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines() == [
+        "Error: -e: the query needed more than 512 MiB of memory and was stopped; raise --memory or narrow the query"
+    ]
+
+
+def test_a_one_shot_command_forks_no_child(project, session_cache, built):
+    script = (
+        "import os, sys\n"
+        "from belkg.cli import main\n"
+        "os.fork = None  # a child would fail loudly\n"
+        "sys.argv = ['belkg', '--project', sys.argv[1], '--cache-dir', sys.argv[2], '-q', 'query', 'negotiators',"
+        " '--format', 'csv']\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(project.root), str(session_cache)], capture_output=True, text=True
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines()[0].startswith("release,releaseLabel,agent,")
+
+
 def _sleep(*_: object, **__: object) -> object:
     time.sleep(60)
     raise AssertionError("not stopped")

@@ -3,7 +3,10 @@
 Values are parsed by the parameter's type into terms and given to the query as a SPARQL
 VALUES block placed first in the query's WHERE group, so every engine (and any SPARQL
 endpoint) sees the same query and a value can never change its shape: it is written as
-one escaped term, not spliced into the text.
+one escaped term, not spliced into the text. A subquery or a UNION branch that names a
+parameter's variable gets the same VALUES block first in its own group: the parameter
+means the same value everywhere in the query, as grlc's substitution does, and the
+group starts from it instead of computing its answer for the whole graph.
 """
 
 from __future__ import annotations
@@ -96,13 +99,72 @@ def _where_brace(text: str) -> int | None:
     return None
 
 
+def _values(bindings: dict[str, Term]) -> str:
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(term.n3() for term in bindings.values())
+    return f" VALUES ({names}) {{ ({values}) }}"
+
+
+def _code_only(text: str) -> str:
+    """The text with comments, strings and IRIs blanked, offsets kept: keywords and
+    variables are then found by a plain search."""
+    code = list(text)
+    for match in lexemes(text):
+        token = match.group(0)
+        if token not in ("{", "}") and token.upper() != "WHERE":
+            code[match.start() : match.end()] = " " * len(token)
+    return "".join(code)
+
+
+def _inner_groups(text: str, names: list[str]) -> dict[int, list[str]]:
+    """For each subquery, and each branch of a UNION, whose group names some of the
+    variables: the offset just after the group's opening brace, and those variables.
+    (Oxigraph evaluates both on their own, before joining them with what binds them.)"""
+    code = _code_only(text)
+    closing: dict[int, int] = {}
+    opened: list[int] = []
+    for index, char in enumerate(code):
+        if char == "{":
+            opened.append(index)
+        elif char == "}" and opened:
+            closing[opened.pop()] = index
+    groups = set()
+    subqueries = set()
+    for select in re.finditer(r"\bSELECT\b", code, re.IGNORECASE):
+        brace = code.find("{", select.end())
+        if brace in closing and any(start < select.start() < end for start, end in closing.items()):
+            subqueries.add(brace)
+    groups |= subqueries
+    for start, end in closing.items():
+        before = code[:start].rstrip()
+        after = code[end + 1 :].lstrip()
+        if re.search(r"\bUNION$", before, re.IGNORECASE) or re.match(r"UNION\b", after, re.IGNORECASE):
+            groups.add(start)
+    found: dict[int, list[str]] = {}
+    for brace in groups:
+        # the group's own patterns: a subquery inside it gets its own block (and a join
+        # with an ordered subquery could lose the order a GROUP_CONCAT relies on)
+        group = code[brace : closing[brace]]
+        for inner in subqueries:
+            if brace < inner < closing[brace]:
+                group = group[: inner - brace] + " " * (closing[inner] - inner) + group[closing[inner] - brace :]
+        named = [name for name in names if re.search(rf"[?$]{re.escape(name)}\b", group)]
+        if named:
+            found[brace + 1] = named
+    return found
+
+
 def apply_bindings(text: str, bindings: dict[str, Term]) -> str:
-    """The query text with a VALUES block of the bindings opening its WHERE group."""
+    """The query text with a VALUES block of the bindings opening its WHERE group, and
+    opening the group of every subquery and UNION branch that names one of them."""
     if not bindings:
         return text
     position = _where_brace(text)
     if position is None:
         raise BelkgError("cannot bind parameters: the query has no WHERE group")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(term.n3() for term in bindings.values())
-    return f"{text[:position]} VALUES ({names}) {{ ({values}) }}{text[position:]}"
+    inserts = {position: _values(bindings)}
+    for brace, named in _inner_groups(text, list(bindings)).items():
+        inserts.setdefault(brace, _values({name: bindings[name] for name in named}))
+    for offset in sorted(inserts, reverse=True):
+        text = text[:offset] + inserts[offset] + text[offset:]
+    return text

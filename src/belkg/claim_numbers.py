@@ -29,10 +29,16 @@ def check_claim_numbers(project: Project, loaded: LoadedGraph) -> list[Finding]:
         graph = loaded.dataset.graph(document)
         findings.append(finding_about(project, loaded.file_of(document), graph, node, "claim-number", message, hint))
 
+    # The claims of every document in one pass: asking each document's graph for its
+    # claims makes rdflib's store read every claim of the dataset once per document.
+    claims_in: dict[object, set[Node]] = {}
+    for kind in classes:
+        for claim, _, _, context in loaded.dataset.quads((None, RDF.type, kind, None)):
+            claims_in.setdefault(getattr(context, "identifier", context), set()).add(claim)
+
     for document, seed in sorted(loaded.seeds.items()):
-        graph = loaded.dataset.graph(document)
         stem = seed_stem(seed)
-        claims = sorted({claim for kind in classes for claim in graph.subjects(RDF.type, kind)}, key=str)
+        claims = sorted(claims_in.get(document, set()), key=str)
         numbers: dict[int, Node] = {}
         for claim in claims:
             match = _CLAIM_IRI.match(str(claim))

@@ -465,12 +465,20 @@ def coverage_command(state: State, show_all: bool, seeds: tuple[str, ...], fmt: 
 def export_command(state: State, fmt: str | None, graphs: str, output: str | None) -> None:
     """Export the built graph as RDF. N-Quads, TriG and JSON-LD keep the named graphs;
     Turtle, N-Triples and RDF/XML get their union. Turtle is diff-stable."""
-    from belkg.export import FORMATS, format_for, keeps_graphs, select_graphs, serialize
+    from belkg.export import FORMATS, format_for, keeps_graphs
+    from belkg.export_lines import LINE_FORMATS, export_lines
 
     chosen = format_for(output, fmt)
     _check_output(output)
-    result = state.build()
-    data = serialize(select_graphs(result.dataset, graphs), chosen)
+    if chosen in LINE_FORMATS:  # straight from the cache's N-Quads (checked whole): no parsing, no rdflib
+        from belkg.session import current_entry
+
+        entry = current_entry(state.project(), state.cache_dir, state.progress, thorough=True)
+        data = export_lines(entry.dataset_file, chosen, graphs)
+    else:
+        from belkg.export import select_graphs, serialize
+
+        data = serialize(select_graphs(state.build().dataset, graphs), chosen)
     if not keeps_graphs(chosen):
         from belkg.catalogue import named_graph_queries
         from belkg.export import union_note
@@ -524,6 +532,9 @@ def push_command(
 
 
 def main() -> None:
+    from belkg.limits import one_shot
+
+    one_shot()  # the process ends with the command: limits need no child (see belkg.limits)
     cli(prog_name="belkg")
 
 

@@ -26,10 +26,15 @@ def duplicate_claims(project: Project, loaded: LoadedGraph) -> list[Finding]:
     typed as a claim in another document file."""
     classes = loaded.subclasses_of(BK.Claim)
     documents = sorted(loaded.seeds, key=lambda name: str(loaded.files[name]))
+    # The claims of every document in one pass: asking each document's graph makes
+    # rdflib's store read every type triple of the dataset once per document.
+    claims_in: dict[object, set[Node]] = defaultdict(set)
+    for subject, _, kind, context in loaded.dataset.quads((None, RDF.type, None, None)):
+        if kind in classes:
+            claims_in[getattr(context, "identifier", context)].add(subject)
     owners: dict[Node, list[URIRef]] = defaultdict(list)
     for name in documents:
-        graph = loaded.dataset.graph(name)
-        for claim in sorted({s for s, _, kind in graph.triples((None, RDF.type, None)) if kind in classes}, key=str):
+        for claim in sorted(claims_in.get(name, set()), key=str):
             if isinstance(claim, URIRef):
                 owners[claim].append(name)
     findings = []

@@ -93,6 +93,19 @@ class OxigraphEngine:
         self.graphs = [graph for graph in self._store.named_graphs() if inference or graph.value not in DERIVED_GRAPHS]
         self.gate = Gate((graph.value for graph in self.graphs), allow_network=allow_network, cache_dir=checks_cache)
 
+    def values(self, subject: str, predicate: str) -> list[Term]:
+        """The objects of one subject and predicate in the graphs a query reads by default
+        (all, or the asserted ones without inference): an index lookup, not a query, so
+        its cost follows the answer, not the size of the graph."""
+        ox = self._ox
+        graphs = None if self.inference else set(self.graphs)
+        found = {
+            quad.object
+            for quad in self._store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None, None)
+            if graphs is None or quad.graph_name in graphs
+        }
+        return [from_oxigraph(term) for term in found]
+
     def run(self, text: str, where: str | None = None) -> QueryResult:
         ox = self._ox
         checked = self.gate.check(text, where)

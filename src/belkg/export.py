@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-from rdflib import Dataset, Graph
+from typing import TYPE_CHECKING, Any
 
 from belkg.errors import BelkgError
-from belkg.loading import as_written
-from belkg.namespaces import DERIVED_GRAPHS, PREFIXES, new_dataset
+
+if TYPE_CHECKING:  # rdflib is loaded by the formats that need it, not by `export nq`
+    from rdflib import Dataset, Graph
 
 # format -> (what it is called, whether it keeps named graphs)
 FORMATS: dict[str, tuple[str, bool]] = {
@@ -67,6 +66,8 @@ def select_graphs(dataset: Dataset, selection: str) -> Dataset:
     """asserted: the hand-written graphs; inferred: the ones the build derived; all: both."""
     if selection not in GRAPH_SELECTIONS:
         raise BelkgError(f"unknown graph selection {selection!r}; choose one of {', '.join(GRAPH_SELECTIONS)}")
+    from belkg.namespaces import DERIVED_GRAPHS, new_dataset
+
     chosen = new_dataset()
     for graph in dataset.graphs():
         derived = graph.identifier in DERIVED_GRAPHS
@@ -78,6 +79,10 @@ def select_graphs(dataset: Dataset, selection: str) -> Dataset:
 
 
 def union_of(dataset: Dataset) -> Graph:
+    from rdflib import Graph
+
+    from belkg.namespaces import PREFIXES
+
     union = Graph()
     for prefix, namespace in PREFIXES.items():
         union.bind(prefix, namespace)
@@ -100,6 +105,10 @@ def _turtle(graph: Graph) -> str:
 def _trig(dataset: Dataset) -> bytes:
     """TriG assembled from each graph's Turtle (whose output order is fixed), graphs in
     IRI order, prefixes once."""
+    from rdflib import Graph
+
+    from belkg.namespaces import PREFIXES
+
     prologue = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(PREFIXES.items()))
     parts = [prologue]
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
@@ -150,6 +159,10 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
 
 def parse_export(data: bytes, fmt: str) -> Dataset:
     """Read an export back (the round-trip tests and `belkg push` use it)."""
+    from rdflib import Dataset
+
+    from belkg.loading import as_written
+
     dataset = Dataset(default_union=True)
     rdflib_format = {"nq": "nquads", "trig": "trig", "jsonld": "json-ld", "ttl": "turtle", "nt": "nt", "xml": "xml"}
     with as_written():
@@ -159,6 +172,8 @@ def parse_export(data: bytes, fmt: str) -> Dataset:
 
 def graph_payloads(dataset: Dataset) -> list[tuple[str, bytes, int]]:
     """Each non-empty named graph as N-Triples, in IRI order: (graph IRI, bytes, triples)."""
+    from rdflib import Graph
+
     payloads = []
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         if not len(graph):

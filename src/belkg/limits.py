@@ -5,6 +5,11 @@ forked child that the parent kills when the time is up. The child's address spac
 capped (RLIMIT_AS), so a runaway query fails there instead of exhausting the machine,
 and the child is tied to its parent (PR_SET_PDEATHSIG on Linux, else a watchdog thread):
 it never outlives it. Without fork (Windows) the work runs directly, without limits.
+
+A one-shot process (the `belkg` command itself, see `one_shot`) needs no child: the work
+runs in the process, and a watchdog thread ends the whole process with the same one-line
+error and exit code 2 when the time is up or its resident memory passes the limit. That
+saves the fork, which costs a short query more than the query.
 """
 
 from __future__ import annotations
@@ -22,6 +27,16 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MIB = 4096
 DEFAULT_RESPONSE_MIB = 256  # the largest answer read from a SPARQL server
 _PR_SET_PDEATHSIG = 1
+_WATCH_INTERVAL = 0.02  # seconds between the watchdog's looks at the clock and the memory
+_one_shot = False
+
+
+def one_shot(active: bool = True) -> None:
+    """Declare this process one-shot: it ends when the command ends, so `within` may end
+    it (with the error line and exit code 2) instead of forking a child to stop. Only the
+    console script sets it; a caller that lives on (tests, a server) keeps the child."""
+    global _one_shot
+    _one_shot = active
 
 
 def check_seconds(value: float, option: str = "--timeout") -> float:
@@ -103,6 +118,8 @@ def within(
     back as the BelkgError they were."""
     if not hasattr(os, "fork"):  # pragma: no cover - Windows
         return work()
+    if _one_shot:
+        return _watched(work, seconds or None, memory or None, where, timeout_error)
     import pickle
     import select
     import signal
@@ -174,3 +191,64 @@ def within(
             str(outcome[1]), None if location is None else str(location), None if detail is None else str(detail)
         )
     return cast(T, outcome[1])
+
+
+def _resident_mib() -> float:
+    """This process's resident memory, MiB (Linux /proc; elsewhere the peak so far)."""
+    try:
+        from pathlib import Path
+
+        pages = int(Path("/proc/self/statm").read_bytes().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+    except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
+        import resource
+        import sys
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
+
+
+def _watched(
+    work: Callable[[], T],
+    seconds: float | None,
+    memory: int | None,
+    where: str | None,
+    timeout_error: Callable[[], BelkgError] | None,
+) -> T:
+    """work() in this process, under a watchdog thread that ends the process (exit code 2,
+    the error on stderr as the CLI writes it) when a limit is passed."""
+    if seconds is None and memory is None:
+        return work()
+    import sys
+    import threading
+    import time
+
+    from belkg.errors import printable
+
+    done = threading.Event()
+    deadline = None if seconds is None else time.monotonic() + seconds
+    allowed = memory
+
+    def stop(error: BelkgError) -> None:
+        try:
+            sys.stderr.write(f"Error: {printable(str(error))}\n")
+            sys.stderr.flush()
+        finally:
+            os._exit(2)
+
+    def watch() -> None:
+        while not done.wait(_WATCH_INTERVAL):
+            if deadline is not None and time.monotonic() >= deadline:
+                stop(timeout_error() if timeout_error else _timeout_error(seconds or 0, where))
+            if allowed is not None and _resident_mib() > allowed:
+                stop(_memory_error(memory, where))
+
+    watchdog = threading.Thread(target=watch, name="belkg-limits", daemon=True)
+    watchdog.start()
+    try:
+        try:
+            return work()
+        except MemoryError:
+            raise _memory_error(memory, where) from None
+    finally:
+        done.set()

@@ -143,6 +143,8 @@ def labels_for(engine: Engine, result: QueryResult) -> Labels:
     iris = sorted({term.value for row in result.rows for term in row.values() if term.is_iri})
     if not iris:
         return {}
+    if isinstance(engine, OxigraphEngine):
+        return _looked_up_labels(engine, iris)
     wanted = set(iris)
     text = _LABELS
     if engine.name == "endpoint":  # a server's graph may be big: ask for these IRIs only
@@ -217,3 +219,20 @@ def inference_notes(whole: Engine, query: SavedQuery) -> list[str]:
 
     note = inference_gap(whole, query.text).note()
     return [note] if note else []
+
+
+def _looked_up_labels(engine: OxigraphEngine, iris: list[str]) -> Labels:
+    """labels_for by index lookups, one subject at a time: at a million triples the one
+    query over every label costs more than the query whose result it labels."""
+    labels: Labels = {}
+    for iri in iris:
+        for prop in _LABEL_PROPERTIES:
+            found = sorted(
+                term.value
+                for term in engine.values(iri, prop)
+                if term.kind == "literal" and (not term.language or term.language.lower().split("-")[0] == "en")
+            )
+            if found:
+                labels[iri] = found[-1]
+                break
+    return labels

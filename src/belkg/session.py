@@ -11,11 +11,17 @@ from belkg.project import Project
 
 
 def current_entry(
-    project: Project, cache_root: Path | None = None, progress: Callable[[str], None] | None = None
+    project: Project,
+    cache_root: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    thorough: bool = False,
 ) -> CacheEntry:
-    """The cache entry for the project's current inputs, building it first if needed."""
+    """The cache entry for the project's current inputs, building it first if needed;
+    `thorough` also checks the SHA-256 of its files (for a command that hands them on
+    as they are, such as an export)."""
     root = cache_root or default_cache_root()
-    entry = open_entry(root, input_key(project), thorough=False)
+    entry = open_entry(root, input_key(project), thorough=thorough)
     if entry is not None:
         return entry
     from belkg.build import build
