@@ -205,3 +205,15 @@ def test_no_child_outlives_its_parent(tmp_path):
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+def test_the_gates_analysis_made_in_the_child_is_kept_by_the_parent():
+    """A server or a test run forks a child per query: the query text is parsed there
+    once, and the parent does not parse it again."""
+    from belkg import safety
+    from belkg.safety import Gate
+
+    text = "SELECT ?s WHERE { ?s ?p 'learned in a child' }"
+    assert text not in safety.analysed_texts()
+    assert within(lambda: Gate().check(text).text == text, 30, None)
+    assert text in safety.analysed_texts()

@@ -236,6 +236,22 @@ def _remember(text: str, analysis: Analysis) -> None:
     _ANALYSED[text] = analysis
 
 
+def analysed_texts() -> frozenset[str]:
+    """The texts this process has analysed (see `learned_since`)."""
+    return frozenset(_ANALYSED)
+
+
+def learned_since(known: frozenset[str]) -> dict[str, Analysis]:
+    """The analyses made since `known` was taken: a forked child hands them back, so its
+    parent does not parse the same text again (see belkg.limits)."""
+    return {text: analysis for text, analysis in _ANALYSED.items() if text not in known}
+
+
+def keep_learned(learned: dict[str, Analysis]) -> None:
+    for text, analysis in learned.items():
+        _remember(text, analysis)
+
+
 class Gate:
     """The one check every query passes before an engine runs it.
 
