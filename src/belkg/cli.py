@@ -619,12 +619,8 @@ def query_command(
     """Run a saved query (by name), a .rq file (or --file), the query on stdin (-), or
     -e 'SPARQL' against the built graph, or against a SPARQL endpoint with --endpoint.
     Prefixes listed by `belkg prefixes` need no declaration."""
-    from contextlib import AbstractContextManager, nullcontext
-
-    from belkg.limits import within
-    from belkg.querying import build_warning, inference_notes, labels_for, parameter_notes, resolve_query, run
-    from belkg.results import format_for, needs_labels, render, render_graph, size_of, table_width
-    from belkg.safety import network_allowed
+    from belkg.answering import answer_query, endpoint_runner
+    from belkg.querying import build_warning, resolve_query
     from belkg.user_data import read_user_data
 
     _check_output(output)
@@ -634,44 +630,33 @@ def query_command(
     given = dict(params)
     if len(given) != len(params):
         raise BelkgError("a parameter is given twice")
-    where = str(query.path) if query.path else query.name
-    guard: AbstractContextManager[None] = nullcontext()
+    guard = None
     if endpoint is not None:
-        from belkg.remote import EndpointEngine
-
-        if no_inference:
-            raise BelkgError("--no-inference works on the local build only; the endpoint decides its default graph")
-        if extra is not None:
-            raise BelkgError("--data works on the local build only; load the files into the endpoint's store instead")
-        runner: Any = EndpointEngine(endpoint, timeout, max_response << 20)
-        guard = network_allowed()
+        runner, guard = endpoint_runner(
+            endpoint, timeout, max_response, no_inference=no_inference, has_data=extra is not None
+        )
     else:
         runner = state.engine(engine, inference=not no_inference, extra=extra)
         warning = build_warning(state.entry())
         if warning and not state.quiet:
             click.echo(warning, err=True)
-    whole = state.engine() if no_inference and not state.quiet else None
-
-    width = table_width()
-
-    def answer() -> tuple[bytes, str, list[str]]:
-        result = run(runner, query, given)
-        notes = parameter_notes(runner, query, given) if not state.quiet else []
-        if whole is not None:
-            notes += inference_notes(whole, query)
-        chosen = format_for(output, fmt, result.kind)
-        if result.kind == "graph":
-            return render_graph(result, chosen), size_of(result), notes
-        labels = labels_for(runner, result) if needs_labels(chosen) else {}
-        return render(result, chosen, labels, width).encode("utf-8"), size_of(result), notes
-
-    with guard:  # an endpoint's requests carry the time limit themselves (see belkg.remote)
-        data, size, notes = within(answer, None if endpoint else timeout, memory, where)
-    _write_output(output, data)
-    for note in notes:
+    answer = answer_query(
+        runner,
+        query,
+        given,
+        output=output,
+        fmt=fmt,
+        timeout=None if endpoint else timeout,  # an endpoint's requests carry the limit (see belkg.remote)
+        memory=memory,
+        notes=not state.quiet,
+        whole=state.engine() if no_inference and not state.quiet else None,
+        guard=guard,
+    )
+    _write_output(output, answer.data)
+    for note in answer.notes:
         click.echo(note, err=True)
     if output and output != "-":
-        state.say(f"wrote {output} ({size})")
+        state.say(f"wrote {output} ({answer.size})")
 
 
 @cli.command("prefixes")
