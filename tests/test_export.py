@@ -124,7 +124,7 @@ def test_export_file_is_written_atomically_and_says_so(project, session_cache, b
 
     target = tmp_path / "belkg.jsonld"
     result = CliRunner().invoke(
-        cli, ["--project", str(project.root), "--cache-dir", str(session_cache), "-q", "export", "-o", str(target)]
+        cli, ["--project", str(project.root), "--cache-dir", str(session_cache), "export", "-o", str(target)]
     )
     assert result.exit_code == 0
     assert result.stderr == f"wrote {target} ({target.stat().st_size} bytes)\n"

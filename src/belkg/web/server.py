@@ -34,6 +34,9 @@ def open_pages(project: Project, entry: CacheEntry, cache_root: Path) -> Pages:
 def serve(pages: Pages, host: str, port: int, limits: Limits, say: Callable[[str], None]) -> None:
     import uvicorn
 
+    from belkg.limits import one_shot
+
+    one_shot(False)  # a server lives on: a query over its limit must end its child, not the server
     app = create_app(pages, limits)
     shown = f"[{host}]" if ":" in host else host
     say(f"serving the graph at http://{shown}:{port}/ (SPARQL endpoint: /sparql); Ctrl-C stops it")
