@@ -25,7 +25,7 @@ BASELINES = (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a module fixture is made again when its worker switches modules
 def report(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("bench")
     notes = folder / "why.md"

@@ -252,6 +252,16 @@ def keep_learned(learned: dict[str, Analysis]) -> None:
         _remember(text, analysis)
 
 
+def _refuse_if_too_big(text: str, where: str | None) -> None:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_QUERY_BYTES:
+        raise BelkgError(
+            f"the query is {size / (1 << 20):.1f} MiB; belkg reads queries of up to "
+            f"{MAX_QUERY_BYTES >> 20} MiB (bind long values as parameters, or load them into the graph)",
+            where,
+        )
+
+
 class Gate:
     """The one check every query passes before an engine runs it.
 
@@ -297,13 +307,7 @@ class Gate:
 
     def analysis(self, text: str, where: str | None = None) -> Analysis:
         """What the parser finds in a text (canonical already: see `canonical`)."""
-        size = len(text.encode("utf-8", "surrogatepass"))
-        if size > MAX_QUERY_BYTES:
-            raise BelkgError(
-                f"the query is {size / (1 << 20):.1f} MiB; belkg reads queries of up to "
-                f"{MAX_QUERY_BYTES >> 20} MiB (bind long values as parameters, or load them into the graph)",
-                where,
-            )
+        _refuse_if_too_big(text, where)
         found = self._seen.get(text)
         if found is None and text in _ANALYSED:
             found = _ANALYSED[text]
@@ -336,6 +340,7 @@ class Gate:
         on has the predeclared prefixes it uses and does not declare (belkg.predeclared)."""
         from belkg.predeclared import with_prefixes
 
+        _refuse_if_too_big(text, where)  # before any other pass over the text
         written = self.canonical(text, where)
         prefixed = with_prefixes(written)
         text = prefixed.text
