@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,42 +31,45 @@ def same_dataset(first: Dataset, second: Dataset) -> bool:
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
 @contextmanager
-def belkg_server(project: Path, cache: Path, log: Path, *extra: str) -> Iterator[str]:
-    """`belkg serve` on a free port of 127.0.0.1, in its own process: its base URL."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    port = free_port()
-    command = [sys.executable, "-m", "belkg.cli", "--project", str(project), "--cache-dir", str(cache), "-q",
-               "serve", "--port", str(port), *extra]  # fmt: skip
+def running(
+    command: list[str], log: Path, ready_url: str, seconds: float, what: str, cwd: Path | None = None
+) -> Iterator[None]:
+    """A server process, its output in `log`, from the moment `ready_url` answers until
+    the block ends; then stopped (killed if it does not stop)."""
     with log.open("wb") as stream:
-        process = subprocess.Popen(command, stdout=stream, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+        process = subprocess.Popen(command, cwd=cwd, stdout=stream, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + seconds
         while True:
             try:
-                urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=5).read()
+                urllib.request.urlopen(ready_url, timeout=2).read()
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"belkg serve did not start: {log.read_text()[:500]}") from None
+                    raise RuntimeError(f"{what} did not start: {log.read_text(errors='replace')[-800:]}") from None
                 time.sleep(0.2)
-        yield base
+        yield
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def belkg_server(project: Path, cache: Path, log: Path, *extra: str) -> Iterator[str]:
+    """`belkg serve` on a free port of 127.0.0.1, in its own process: its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "belkg.cli", "--project", str(project), "--cache-dir", str(cache), "-q",
+               "serve", "--port", str(port), *extra]  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    with running(command, log, f"{base}/sparql?query=ASK%7B%7D", 60, "belkg serve"):
+        yield base

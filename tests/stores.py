@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from helpers import free_port, running
 
 HERE = Path(__file__).resolve().parent
 REQUIRE = "BELKG_REQUIRE_STORES"
@@ -60,39 +59,10 @@ def missing(what: str) -> None:
     pytest.skip(f"{what} is not installed")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the store did not start: {log.read_text(errors='replace')[-800:]}") from None
-            time.sleep(0.2)
-
-
 @contextmanager
 def _running(command: list[str], folder: Path, ready_url: str, seconds: float = 90) -> Iterator[None]:
-    log = folder / "store.log"
-    with log.open("wb") as stream:
-        process = subprocess.Popen(command, cwd=folder, stdout=stream, stderr=subprocess.STDOUT)
-    try:
-        _wait(ready_url, process, log, seconds)
+    with running(command, folder / "store.log", ready_url, seconds, "the store", cwd=folder):
         yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 ASK = "?query=ASK%7B%7D"

@@ -4,11 +4,7 @@ every saved query through --endpoint and get the local engine's rows."""
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,6 +13,8 @@ from belkg.catalogue import read_saved_query
 from belkg.querying import run
 from belkg.remote import EndpointEngine
 from stores import missing
+
+from helpers import free_port, running
 
 ROOT = Path(__file__).resolve().parent.parent
 SAVED = sorted((ROOT / "queries").glob("*.rq"))
@@ -29,43 +27,17 @@ def _oxigraph_binary() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """An Oxigraph server on a free port of 127.0.0.1, its data in a temporary folder."""
-    port = _free_port()
+    port = free_port()
     folder = tmp_path_factory.mktemp("oxigraph")
     log = folder.parent / f"{folder.name}.log"
-    with log.open("wb") as stream:
-        process = subprocess.Popen(
-            [_oxigraph_binary(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
-             "--union-default-graph"],
-            stdout=stream, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+    command = [_oxigraph_binary(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
+               "--union-default-graph"]  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"oxigraph did not start: {log.read_text()[:500]}") from None
-                time.sleep(0.1)
+    with running(command, log, f"{base}/query?query=ASK%7B%7D", 20, "oxigraph"):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +100,7 @@ def test_refused_query_is_one_line(pushed, belkg):
 
 
 def test_unreachable_server(belkg):
-    port = _free_port()
+    port = free_port()
     result = belkg("push", "--endpoint", f"http://127.0.0.1:{port}/store")
     assert result.exit_code == 2
     assert result.stderr.strip() == (
