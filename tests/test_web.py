@@ -91,6 +91,12 @@ def test_the_editor_runs_a_query_with_the_predeclared_prefixes(client):
     assert "updates are refused" in refused.text or "INSERT is refused" in refused.text
 
 
+def test_an_editor_syntax_error_points_into_the_text_as_written(client):
+    response = client.get("/editor", params={"query": "SELECT * WHERE { ?s }"})
+    assert response.status_code == 400
+    assert "query:1:21: this triple pattern has a subject but no predicate" in response.text
+
+
 def test_an_entity_page_shows_claims_with_quotes_and_conflicts(client):
     response = client.get("/id/siarhei-tsikhanouski")
     assert response.status_code == 200

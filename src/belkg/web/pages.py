@@ -13,6 +13,7 @@ from belkg.catalogue import SavedQuery, find_saved_query, load_catalogue
 from belkg.conflicts import Conflict
 from belkg.engines import Engine, QueryResult
 from belkg.errors import BelkgError
+from belkg.predeclared import listing
 from belkg.prefixes import BK, BKD, PREFIXES, shorten
 from belkg.project import Project
 from belkg.querying import labels_for, run
@@ -171,30 +172,25 @@ class Pages:
         values = {param.name: given.get(param.name, param.default or "") for param in query.params}
         bound = {key: value for key, value in values.items() if value}
         result = run(self.engine, query, bound)
-        shown: dict[str, Any] = {"query": query, "values": values, "bound": bound, "kind": result.kind}
+        shown: dict[str, Any] = {"query": query, "values": values, "bound": bound, **self.answer(result, page)}
         shown["formats"] = DOWNLOAD_FORMATS[result.kind]
-        if result.kind == "select":
-            shown["table"] = self.table(result, page)
-        elif result.kind == "ask":
-            shown["boolean"] = result.boolean
-        else:
-            shown["triples"] = result.triples[:ROWS_PER_PAGE]
-            shown["total"] = len(result.triples)
         return Page("query.html", f"{name}: {query.summary}", shown)
+
+    def answer(self, result: QueryResult, page: int) -> dict[str, Any]:
+        """What a results page shows of an answer: a table page, a yes/no, or triples."""
+        if result.kind == "select":
+            return {"kind": result.kind, "table": self.table(result, page)}
+        if result.kind == "ask":
+            return {"kind": result.kind, "boolean": result.boolean}
+        return {"kind": result.kind, "triples": result.triples[:ROWS_PER_PAGE], "total": len(result.triples)}
 
     def editor(self, text: str | None, page: int = 1) -> Page:
         examples = load_catalogue(self.project.queries_dir)
-        shown: dict[str, Any] = {"text": text, "examples": examples, "prologue": PROLOGUE}
+        shown: dict[str, Any] = {"text": text, "examples": examples, "prologue": listing("sparql")}
         if text:
-            result = self.engine.run(PROLOGUE + text, "query")
-            shown["kind"] = result.kind
-            if result.kind == "select":
-                shown["table"] = self.table(result, page)
-            elif result.kind == "ask":
-                shown["boolean"] = result.boolean
-            else:
-                shown["triples"] = result.triples[:ROWS_PER_PAGE]
-                shown["total"] = len(result.triples)
+            # The gate adds the predeclared prefixes the text uses, and its errors point
+            # into the text as the user wrote it.
+            shown.update(self.answer(self.engine.run(text, "query"), page))
         else:
             text = ""
         return Page("editor.html", "Query editor", shown)
