@@ -84,10 +84,32 @@ def as_written() -> Iterator[None]:
         rdflib.NORMALIZE_LITERALS = previous
 
 
+# Texts parsed before in this process, by SHA-256, whose graphs do not depend on where
+# the file lies (no relative IRI resolved against its file: URI). A process that builds
+# again and again (a server, the tests) parses the unchanged ontology and shapes once.
+_PARSED: dict[bytes, Graph] = {}
+_PARSED_KEPT = 8
+
+
 def parse_turtle(path: Path, shown_as: str | None = None) -> Graph:
-    """Parse one Turtle file; a syntax error becomes a BelkgError at FILE:LINE:COL."""
+    """Parse one Turtle file; a syntax error becomes a BelkgError at FILE:LINE:COL. The
+    graph may be shared with other callers: read it, do not change it."""
+    import hashlib
+
     shown = shown_as or str(path)
     text = read_text(path, shown)
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    if key in _PARSED:
+        return _PARSED[key]
+    graph = _parse_turtle_text(path, text, shown)
+    if not any(str(term).startswith("file:") for triple in graph for term in triple):
+        if len(_PARSED) >= _PARSED_KEPT:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[key] = graph
+    return graph
+
+
+def _parse_turtle_text(path: Path, text: str, shown: str) -> Graph:
     graph = Graph()
     try:
         with as_written():
