@@ -1106,6 +1106,7 @@ def test_two_builds_at_once_leave_an_intact_cache(tmp_path):
 BIG_CHARACTERS = 10 * 1024 * 1024  # 10 Mi characters, about 14.5 MB of UTF-8
 
 
+@pytest.mark.slow
 def test_ten_megabyte_quote(tiny_project, tmp_path):
     """A seed with a 10-million-character line, and a claim quoting all of it but its end
     (the literal is then 10 M characters; validate takes about 3 s)."""

@@ -14,7 +14,7 @@ from belkg.catalogue import list_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 # One worker runs the whole module, so the report (a minute of work) is made once.
-pytestmark = pytest.mark.xdist_group("bench")
+pytestmark = [pytest.mark.xdist_group("bench"), pytest.mark.slow]
 NUMBER = r"≥? ?\d[\d,]*(\.\d+)?"
 BASELINES = (
     "baseline: plain rdflib script: parse the Turtle + every saved query",

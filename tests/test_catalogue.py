@@ -134,6 +134,7 @@ def test_every_saved_query_has_a_valid_header():
     assert len(load_catalogue(ROOT / "queries")) == len(SAVED) >= 20
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SAVED, ids=[p.stem for p in SAVED])
 def test_every_saved_query_gives_rows_and_the_same_terms_on_both_engines(path, engines):
     """The same rows on pyoxigraph and rdflib, term by term: kind, value, datatype and

@@ -45,6 +45,7 @@ def test_build_then_up_to_date(tiny_project, run):
     assert "up to date" in second.stderr
 
 
+@pytest.mark.slow
 def test_reference_reasoner_and_validator_rebuild_and_agree(tiny_project, run, tmp_path):
     project = tiny_project(GOOD_CLAIM.replace("bk:role bk:Released ;", ""))
     fast = run("validate", project=project.root)

@@ -91,6 +91,7 @@ def test_the_build_has_no_blank_nodes(built):
     assert not [q for q in built.dataset.quads((None, None, None, None)) if any(isinstance(t, BNode) for t in q[:3])]
 
 
+@pytest.mark.slow
 def test_exports_are_byte_identical_across_processes(project, session_cache, built, tmp_path):
     """Two processes with different hash seeds write the same bytes, in every format that
     goes through the serializers (N-Quads and N-Triples are the cache's sorted lines)."""

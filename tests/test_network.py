@@ -349,6 +349,7 @@ print(json.dumps(digests))
 """
 
 
+@pytest.mark.slow
 def test_pictures_and_files_are_the_same_bytes_whatever_the_hash_seed(project, session_cache, built):
     command = [sys.executable, "-c", _PICTURES, str(project.root), str(session_cache)]
     processes = [

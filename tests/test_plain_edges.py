@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from rdflib import BNode, Dataset, URIRef
 
 from belkg.build import read_dataset, run_build
@@ -89,6 +90,7 @@ def _world(dataset: Dataset, graph: URIRef, claims: set[URIRef]) -> set[tuple[ob
     return {(s, p, o) for s, p, o in dataset.graph(graph) if not about_sources(s) and not about_sources(o)}
 
 
+@pytest.mark.slow
 def test_the_reasoner_draws_nothing_from_qualified_claims(built, tmp_path: Path):
     """Build again without the qualified claims: the plain edges and everything the
     reasoner inferred about the world stay the same."""

@@ -250,6 +250,7 @@ ex:g { ex:a ex:says "in ex:g" . }
 GRAPHS_OF_SAYS = "SELECT ?g ?o WHERE { GRAPH ?g { <http://example.org/a> <http://example.org/says> ?o } } ORDER BY ?o"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_data_files_are_named_graphs_beside_the_build(belkg, tmp_path, engine):
     mine, quads = tmp_path / "mine.ttl", tmp_path / "more.trig"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, Namespace
@@ -28,6 +29,7 @@ def _sorted_lines(path: Path) -> list[bytes]:
     return sorted(path.read_bytes().splitlines())
 
 
+@pytest.mark.slow
 def test_fast_closure_of_the_real_graph_is_owlrls(built):
     asserted = [
         triple
@@ -41,6 +43,7 @@ def test_fast_closure_of_the_real_graph_is_owlrls(built):
     assert fast == set(built.dataset.graph(INFERRED_GRAPH))
 
 
+@pytest.mark.slow
 def test_builds_by_either_reasoner_are_identical_on_a_synthetic_graph(tmp_path):
     generate(tmp_path / "synthetic", 7_000)  # the smallest size with every claim kind
     project = Project(tmp_path / "synthetic")
@@ -85,6 +88,7 @@ facts = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None)
 @given(st.lists(schema_axioms, max_size=10), st.lists(facts, max_size=12))
 def test_fast_closure_equals_owlrl_on_random_ontologies(schema, data):
@@ -102,6 +106,7 @@ def test_a_construct_outside_the_fast_rules_is_refused():
         raise AssertionError("owl:FunctionalProperty was not refused")
 
 
+@pytest.mark.slow
 def test_build_falls_back_to_owlrl_for_what_the_fast_rules_do_not_cover(tiny_project, tmp_path):
     project = tiny_project()
     with project.ontology_file.open("a", encoding="utf-8") as ontology:

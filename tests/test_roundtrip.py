@@ -191,6 +191,7 @@ def assert_cache_round_trip(dataset: Dataset, root: Path) -> None:
     assert _oxigraph_terms(entry.store_dir) == _rdflib_terms(dataset)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(dataset=datasets("cache"))
 def test_cache_round_trip(dataset):

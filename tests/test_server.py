@@ -16,6 +16,8 @@ from stores import missing
 
 from helpers import free_port, running
 
+pytestmark = pytest.mark.slow  # real servers, started and stopped
+
 ROOT = Path(__file__).resolve().parent.parent
 SAVED = sorted((ROOT / "queries").glob("*.rq"))
 

@@ -17,6 +17,8 @@ from belkg.querying import run
 from belkg.remote import EndpointEngine
 from stores import STARTERS, Store
 
+pytestmark = pytest.mark.slow  # real servers, started and stopped
+
 ROOT = Path(__file__).resolve().parent.parent
 SAVED = sorted((ROOT / "queries").glob("*.rq"))
 STORES = ("virtuoso", "jena")

@@ -221,6 +221,7 @@ def test_the_server_binds_locally_unless_told(client):
 MARKUP = "<script>alert(1)</script><b>bold</b>"
 
 
+@pytest.mark.slow
 def test_every_label_and_literal_is_escaped(tiny_project, tmp_path):
     entities = TINY_ENTITIES.replace('"Bob Example"@en .', f'"Bob Example"@en ; skos:altLabel "{MARKUP}"@en .')
     project = tiny_project(entities=entities)

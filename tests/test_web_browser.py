@@ -12,7 +12,7 @@ import pytest
 from helpers import belkg_server
 
 # One server and one browser per module: its tests stay on one worker.
-pytestmark = pytest.mark.xdist_group("web-browser")
+pytestmark = [pytest.mark.xdist_group("web-browser"), pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
