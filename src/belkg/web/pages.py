@@ -19,7 +19,7 @@ from belkg.errors import BelkgError
 from belkg.predeclared import listing
 from belkg.prefixes import BK, BKD, PREFIXES, shorten
 from belkg.project import Project
-from belkg.querying import labels_for, run
+from belkg.querying import labels_for, prepare, run
 from belkg.results import GRAPH_FORMATS
 from belkg.terms import Term
 from belkg.web.passages import Citation, mark
@@ -158,7 +158,12 @@ class Pages:
         import belkg.coverage
         import belkg.entity
         import belkg.network  # noqa: F401
+        from belkg.safety import analyse
 
+        analyse("ASK {}")  # the gate's parser (rdflib's grammar), for texts it has not seen
+        for name in ("entity-card", "claims-by-source", "documents"):  # the verdicts the pages take
+            query = self.saved(name)
+            self.engine.gate.vouch(prepare(query, {}), query.text, name)
         self.conflicts_about("", set())
 
     def story(self) -> Any:
