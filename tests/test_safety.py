@@ -305,6 +305,47 @@ def test_verdicts_are_cached_and_a_damaged_cache_is_reparsed(tmp_path):
 # --- engines cannot be used around the gate --------------------------------------------------
 
 
+# Literal values written to break out of their term, were they spliced in as text.
+BREAKOUTS = ('x" } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } #', "x\\u0022 } SERVICE <http://127.0.0.1:9/> {",
+             "x\n} INSERT DATA { <urn:a> <urn:b> <urn:c> }")  # fmt: skip
+
+
+def test_binding_values_changes_no_verdict():
+    """The gate takes a saved query's verdict for the text with its values bound
+    (Gate.vouch, so the parser reads each saved query once): for every saved query, with
+    its defaults, its examples and literals written to break out, the bound text has the
+    verdict of the query as written."""
+    from belkg.catalogue import load_catalogue
+    from belkg.predeclared import with_prefixes
+    from belkg.querying import prepare
+
+    gate = Gate()
+    for query in load_catalogue(ROOT / "queries"):
+        if not query.params:
+            continue
+        verdict = analyse(with_prefixes(gate.canonical(query.text)).text)
+        trials = [{}, {p.name: p.example for p in query.params if p.example}]
+        trials += [{p.name: value} for p in query.params if p.type == "literal" for value in BREAKOUTS]
+        for values in trials:
+            bound = with_prefixes(gate.canonical(prepare(query, values))).text
+            assert analyse(bound) == verdict, (query.name, values)
+
+
+def test_a_saved_query_is_parsed_once_for_all_its_values(engines, monkeypatch):
+    from belkg import safety
+    from belkg.catalogue import find_saved_query
+    from belkg.querying import run
+
+    parsed: list[str] = []
+    real = safety.analyse
+    monkeypatch.setattr(safety, "analyse", lambda text: parsed.append(text) or real(text))
+    query = find_saved_query(ROOT / "queries", "sources-of-event")
+    engine = engines["oxigraph"]
+    for event in ("release-of-52", "release-of-14", "release-of-all-political-prisoners"):
+        run(engine, query, {"event": "https://w3id.org/belkg/id/" + event})
+    assert len(parsed) <= 1
+
+
 def test_every_engine_runs_through_the_gate(engines):
     from belkg.network import DatasetEngine
     from belkg.remote import EndpointEngine

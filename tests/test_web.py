@@ -268,3 +268,20 @@ def _broken_links(folder: Path) -> list[tuple[str, str]]:
             if href.startswith(("/", "http:", "https:")) or not (page.parent / href.split("#")[0]).resolve().is_file():
                 broken.append((str(page.relative_to(folder)), href))
     return broken
+
+
+def test_the_conflicts_are_kept_for_the_next_start(project, built, pages, tmp_path):
+    """The server keeps the conflicts it found beside the build, so the next start reads
+    them (the same list) instead of running the query again; a damaged file is found anew."""
+    import json
+
+    engine = open_engine(built.entry, in_memory=True)
+    found = Pages(engine, project, built.entry, views=tmp_path / "views").conflict_list()
+    assert found == pages.conflict_list() != []
+    [kept] = (tmp_path / "views").iterdir()
+    rows = json.loads(kept.read_text(encoding="utf-8"))
+    rows[0][0] = "read from the kept file"
+    kept.write_text(json.dumps(rows), encoding="utf-8")
+    assert Pages(engine, project, built.entry, views=tmp_path / "views").conflict_list()[0].kind == rows[0][0]
+    kept.write_text("[[1, 2", encoding="utf-8")
+    assert Pages(engine, project, built.entry, views=tmp_path / "views").conflict_list() == found

@@ -120,6 +120,7 @@ def within(
         return work()
     if _one_shot:
         return _watched(work, seconds or None, memory or None, where, timeout_error)
+    import gc
     import pickle
     import select
     import signal
@@ -133,6 +134,9 @@ def within(
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the child process
+        # The collector leaves the parent's objects alone: scanning them would write to
+        # (and so copy) every page of a server's heap, in each child.
+        gc.freeze()
         os.close(read_end)
         try:
             _die_with(parent)

@@ -33,9 +33,13 @@ INFERRED_GRAPH = GRAPH_BASE + "inferred"
 DERIVED_GRAPHS = (GROUNDING_GRAPH, EDGES_GRAPH, INFERRED_GRAPH)
 
 
+# Longest namespace first, so that the most specific prefix wins.
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
 def shorten(iri: str) -> str:
     """An IRI in prefixed form where a project prefix fits (longest namespace first)."""
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+    for prefix, namespace in _BY_LENGTH:
         if iri.startswith(namespace):
             local = iri[len(namespace) :]
             if local and all(c.isalnum() or c in "_-." for c in local) and not local.endswith("."):

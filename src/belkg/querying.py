@@ -126,6 +126,8 @@ def run(
     stopped when the time is up (see belkg.limits)."""
     text = prepare(query, params or {})
     where = str(query.path) if query.path else query.name
+    if text != query.text:
+        engine.gate.vouch(text, query.text, where)
     if timeout is None:
         return engine.run(text, where)
     return within(lambda: engine.run(text, where), timeout, DEFAULT_MEMORY_MIB, where)

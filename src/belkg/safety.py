@@ -335,6 +335,22 @@ class Gate:
         self._seen[text] = found
         return found
 
+    def vouch(self, bound: str, template: str, where: str | None = None) -> None:
+        """Take the verdict on `template` for `bound`, the text belkg.binding makes of it
+        by adding VALUES blocks of parameter values, each one term written so that it
+        cannot break out of itself: adding them changes no verdict (no update, SERVICE
+        or FROM can come of a term). So a saved query is parsed once, not once for each
+        value it is run with (the parse of entity-card takes about a second)."""
+        from belkg.predeclared import with_prefixes
+
+        _refuse_if_too_big(bound, where)
+        key = with_prefixes(self.canonical(bound, where)).text
+        if key in self._seen or key in _ANALYSED:
+            return
+        found = self.analysis(with_prefixes(self.canonical(template, where)).text, where)
+        _remember(key, found)
+        self._seen[key] = found
+
     def check(self, text: str, where: str | None = None) -> Checked:
         """Pass a query, or raise a BelkgError saying why it is refused. The text passed
         on has the predeclared prefixes it uses and does not declare (belkg.predeclared)."""

@@ -86,9 +86,12 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
     # pyoxigraph's query results must be freed by the thread that made them, and they sit
     # in reference cycles that the collector frees on whichever thread it runs: so every
     # query runs in a child process (under the limits), none in the server's threads. The
-    # story view and the conflicts, which many pages need, are found here once.
+    # story view and the conflicts, which many pages need, are found here once, and the
+    # pages' modules and templates loaded, so that no child loads them again.
     pages.story()
     pages.conflict_list()
+    pages.warm()
+    renderer.warm()
     gc.collect()
     slots = asyncio.Semaphore(limits.concurrent)
     story_lock = threading.Lock()

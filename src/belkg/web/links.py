@@ -52,11 +52,13 @@ class Linker:
 
     def iri(self, iri: str, text: str | None = None) -> Markup:
         """An IRI as a link to its page here, or as text for another site's IRI."""
-        shown = text if text is not None else shorten(iri)
+        # Joined, not Markup.format: an entity page may hold tens of thousands of links.
+        shown = escape(text if text is not None else shorten(iri))
         place = path_of(iri)
         if place is None:
-            return Markup('<span class="iri" title="{}">{}</span>').format(iri, shown)
-        return Markup('<a href="{}" title="{}">{}</a>').format(self(place[0], fragment=place[1]), iri, shown)
+            return Markup(f'<span class="iri" title="{escape(iri)}">{shown}</span>')
+        href = escape(self(place[0], fragment=place[1]))
+        return Markup(f'<a href="{href}" title="{escape(iri)}">{shown}</a>')
 
     def term(self, term: Term | None, labels: dict[str, str] | None = None) -> Markup:
         """A result cell: an IRI linked and labelled, a literal as its text."""

@@ -4,10 +4,13 @@ calls the CLI makes (saved queries, entity cards, conflicts, the timeline, viz).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from belkg.atomic import write_atomically
 from belkg.cache import CacheEntry
 from belkg.catalogue import SavedQuery, find_saved_query, load_catalogue
 from belkg.conflicts import Conflict
@@ -16,13 +19,17 @@ from belkg.errors import BelkgError
 from belkg.predeclared import listing
 from belkg.prefixes import BK, BKD, PREFIXES, shorten
 from belkg.project import Project
-from belkg.querying import labels_for, run
+from belkg.querying import labels_for, prepare, run
 from belkg.results import GRAPH_FORMATS
 from belkg.terms import Term
 from belkg.web.passages import Citation, mark
 
 # Rows a result page shows at once; the downloads hold every row.
 ROWS_PER_PAGE = 200
+# Facts an entity page shows per section (the seed graph's largest section has 57); the
+# rest are in the saved query entity-card, a page of rows at a time. A thing that a big
+# graph names in tens of thousands of claims would otherwise make a page of megabytes.
+FACTS_PER_SECTION = 200
 DOWNLOAD_FORMATS = {
     "select": ("json", "xml", "csv", "tsv"),
     "ask": ("json", "xml", "csv", "tsv"),
@@ -80,14 +87,19 @@ class Pages:
         header_cache: Path | None = None,
         *,
         pictures: bool = True,
+        views: Path | None = None,
     ) -> None:
+        """`views`: a folder where lists computed from a build (the conflicts) are kept
+        between runs, under the build's key and the query's text."""
         self.engine = engine
         self.project = project
         self.entry = entry
         self.headers = header_cache
         self.pictures = pictures
+        self.views = views
         self._story: Any = None
         self._conflicts: list[Conflict] | None = None
+        self._conflicts_by: dict[str, list[int]] | None = None  # subject or claim: positions in the list
         self._drawn: dict[str, bytes] = {}  # pictures and picture pages: the build does not change
 
     def conflict_list(self) -> list[Conflict]:
@@ -95,8 +107,64 @@ class Pages:
         if self._conflicts is None:
             from belkg.conflicts import find_conflicts
 
-            self._conflicts = find_conflicts(self.engine, self.project, self.headers)
+            kept = self._kept_view("conflicts")
+            if kept is not None and kept.exists():
+                try:
+                    self._conflicts = [Conflict(*row) for row in json.loads(kept.read_text(encoding="utf-8"))]
+                except (OSError, ValueError, TypeError):
+                    self._conflicts = None  # damaged: found again below
+            if self._conflicts is None:
+                self._conflicts = find_conflicts(self.engine, self.project, self.headers)
+                if kept is not None:
+                    rows = [[getattr(c, f.name) for f in fields(Conflict)] for c in self._conflicts]
+                    try:
+                        kept.parent.mkdir(parents=True, exist_ok=True)
+                        write_atomically(kept, json.dumps(rows).encode("utf-8"))
+                    except (OSError, BelkgError):
+                        pass  # not kept: found again next time
         return self._conflicts
+
+    def _kept_view(self, name: str) -> Path | None:
+        """Where the list a saved query gives for this build is kept: its name holds the
+        build's key, the query's text and belkg's version, so any change finds it anew."""
+        if self.views is None or self.entry is None:
+            return None
+        from belkg import __version__
+
+        text = self.saved(name).text
+        key = hashlib.sha256(f"{__version__}\0{self.entry.folder.name}\0{text}".encode()).hexdigest()
+        return self.views / f"{name}-{key[:32]}.json"
+
+    def conflicts_about(self, iri: str, claims: set[str]) -> list[Conflict]:
+        """The conflicts about a thing (as belkg.conflicts.concerning finds them), by
+        lookups in an index of the list made once, in the list's order."""
+        conflicts = self.conflict_list()
+        if self._conflicts_by is None:
+            index: dict[str, list[int]] = {}
+            for position, conflict in enumerate(conflicts):
+                for key in {conflict.subject, conflict.claim_a, conflict.claim_b}:
+                    index.setdefault(key, []).append(position)
+            self._conflicts_by = index
+        by = self._conflicts_by
+        found = set(by.get(iri, ()))
+        for claim in claims:
+            found.update(by.get(claim, ()))
+        return [conflicts[position] for position in sorted(found)]
+
+    def warm(self) -> None:
+        """Import what the pages import, once, in this process: a server renders each page
+        in a child process, which would otherwise import them again for every page."""
+        import belkg.conflicts
+        import belkg.coverage
+        import belkg.entity
+        import belkg.network  # noqa: F401
+        from belkg.safety import analyse
+
+        analyse("ASK {}")  # the gate's parser (rdflib's grammar), for texts it has not seen
+        for name in ("entity-card", "claims-by-source", "documents"):  # the verdicts the pages take
+            query = self.saved(name)
+            self.engine.gate.vouch(prepare(query, {}), query.text, name)
+        self.conflicts_about("", set())
 
     def story(self) -> Any:
         """The story view (who took part in what), computed once."""
@@ -218,13 +286,12 @@ class Pages:
         return self.describe(iri)
 
     def entity(self, iri: str) -> Page:
-        from belkg.conflicts import concerning
         from belkg.entity import card, claims_of, resolve
 
         match = resolve(self.engine, self.project, iri, self.headers)
         result = card(self.engine, self.project, iri, self.headers)
         labels = labels_for(self.engine, result)
-        conflicts = concerning(self.conflict_list(), iri, claims_of(result))
+        conflicts = self.conflicts_about(iri, claims_of(result))
         disputed = {c.claim_a for c in conflicts} | {c.claim_b for c in conflicts}
         sections: list[tuple[str, list[dict[str, Any]]]] = []
         for row in result.rows:
@@ -256,10 +323,12 @@ class Pages:
             fact["key"] = key
             fact["citations"] = [(fact["quote"], fact["source"])] if fact["quote"] else []
             facts.append(fact)
+        more = {name: len(facts) - FACTS_PER_SECTION for name, facts in sections if len(facts) > FACTS_PER_SECTION}
+        sections = [(name, facts[:FACTS_PER_SECTION]) for name, facts in sections]
         return Page(
             "entity.html",
             match.label,
-            {"match": match, "iri": iri, "slug": _slug(iri), "sections": sections, "labels": labels,
+            {"match": match, "iri": iri, "slug": _slug(iri), "sections": sections, "more": more, "labels": labels,
              "conflicts": conflicts, "picture": self.pictures and iri in self.story()},
         )  # fmt: skip
 

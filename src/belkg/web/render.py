@@ -20,6 +20,12 @@ class Renderer:
             trim_blocks=False,
         )
 
+    def warm(self) -> None:
+        """Compile every template now, once (a server renders in child processes, which
+        would otherwise compile them again for every page)."""
+        for name in self.env.list_templates(extensions=["html"]):
+            self.env.get_template(name)
+
     def linker(self, here: str) -> Linker:
         return Linker(here, static=self.static)
 

@@ -28,7 +28,7 @@ def open_pages(project: Project, entry: CacheEntry, cache_root: Path) -> Pages:
     from belkg.querying import open_engine
 
     engine = open_engine(entry, in_memory=True, checks_cache=cache_root / "query-checks")
-    return Pages(engine, project, entry, cache_root / "query-headers")
+    return Pages(engine, project, entry, cache_root / "query-headers", views=cache_root / "views")
 
 
 def serve(pages: Pages, host: str, port: int, limits: Limits, say: Callable[[str], None]) -> None:
