@@ -13,8 +13,7 @@ query with its defaults once on each (after one untimed warm-up run) and writes 
 Markdown table. A query over --timeout seconds is shown as "> N s" (one whose warm-up
 went over is not run again). With --compare-push, another belkg command (an older
 version, say) is timed pushing the same build into a fresh store of each kind first,
-for a before/after ratio in the same run; with --as-dataset, `push --as-dataset` (one
-N-Quads request) is timed into a fresh Oxigraph server.
+for a before/after ratio in the same run.
 
 The output file holds one section per graph size: a run replaces its own size's section
 and keeps the others.
@@ -47,7 +46,6 @@ from belkg.remote import EndpointEngine  # noqa: E402
 from stores import STARTERS, Store  # noqa: E402
 
 STORES = ("oxigraph", "virtuoso")
-DATASET_STORES = ("oxigraph",)  # takes a whole N-Quads dataset at its Graph Store URL
 TITLE = "# When to move to a server"
 INTRO = """\
 Made by bench/stores.py: each section is one run of it on one generated graph. Every store
@@ -117,10 +115,10 @@ def distinct_quads(dataset_file: Path) -> int:
         return len({line for line in stream if line.endswith(b" .\n")})
 
 
-def push(belkg: str, project_dir: Path, cache: Path, store: Store, *extra: str) -> float:
+def push(belkg: str, project_dir: Path, cache: Path, store: Store) -> float:
     """Seconds `belkg push --replace` took to load the whole build into the store."""
     command = [belkg, "--project", str(project_dir), "--cache-dir", str(cache), "-q", "push"]
-    command += ["--endpoint", store.store_url, "--replace", "--timeout", "1800", *extra]
+    command += ["--endpoint", store.store_url, "--replace", "--timeout", "1800"]
     if store.user:
         command += ["--user", store.user, "--password", str(store.password)]
     started = time.perf_counter()
@@ -163,9 +161,6 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, help="Its build cache (with --project).")
     parser.add_argument("--timeout", type=float, default=60.0, help="Seconds each query may take.")
     parser.add_argument("--compare-push", metavar="BELKG", help="Also time this belkg command's push, first.")
-    parser.add_argument(
-        "--as-dataset", action="store_true", help="Also time `push --as-dataset` into a fresh Oxigraph server."
-    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "stores.md")
     args = parser.parse_args()
     if (args.project is None) != (args.cache_dir is None):
@@ -186,7 +181,6 @@ def main() -> None:
             command = f"python bench/stores.py --triples {args.triples} --project {args.project}"
             command += f" --cache-dir {args.cache_dir}"
         command += f" --timeout {args.timeout:g}" + (" --compare-push BELKG" if args.compare_push else "")
-        command += " --as-dataset" if args.as_dataset else ""
         project = Project(project_dir)
         started = time.perf_counter()
         built = build(project, cache)
@@ -209,14 +203,6 @@ def main() -> None:
                 with start(name, folder, args.timeout) as store:
                     before[name] = push(args.compare_push, project_dir, cache, store)
                 print(f"loaded {name} with {args.compare_push} in {before[name]:.1f} s", file=sys.stderr)
-        whole: dict[str, float] = {}
-        if args.as_dataset:
-            for name in DATASET_STORES:
-                folder = base / f"{name}-dataset"
-                folder.mkdir()
-                with start(name, folder, args.timeout) as store:
-                    whole[name] = push(belkg, project_dir, cache, store, "--as-dataset")
-                print(f"loaded {name} with --as-dataset in {whole[name]:.1f} s", file=sys.stderr)
 
         stores: dict[str, Store] = {}
         running: dict[str, ExitStack] = {}
@@ -291,12 +277,6 @@ def main() -> None:
         )
         + " |"
     )
-    if whole:
-        body.append(
-            "| load (`belkg push --as-dataset`, one N-Quads request) | | | "
-            + " | ".join(f"{whole[name]:.1f} s" if name in whole else "(does not take a dataset)" for name in stores)
-            + " |"
-        )
     for name, times, counts in rows:
         local_time, local_rows = times["local"], counts.get("local")
         body.append(

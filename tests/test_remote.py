@@ -205,25 +205,6 @@ def test_push_through_a_redirect_within_the_server_uploads(tiny_build, server):
     assert all(body for _, _, body in uploads)
 
 
-def test_push_as_a_dataset_is_one_n_quads_request_to_the_store_url(tiny_build, server):
-    server.routes["/store"] = answer(b"", "text/plain", 204)
-    result = _push(tiny_build, server.url("/store"), "--as-dataset", "--replace", quiet=False)
-    assert result.exit_code == 0, result.output
-    ((method, path, body),) = server.requests
-    assert (method, path) == ("PUT", "/store")
-    graphs = {line.rsplit(b" ", 2)[1] for line in body.splitlines()}
-    assert graphs == {f"<https://w3id.org/belkg/graph/{name}>".encode() for name in ("grounding", "edges", "inferred")}
-    said = f"pushed 3 graphs, {len(body.splitlines())} triples, to {server.url('/store')}"
-    assert result.stderr.splitlines()[-1] == said
-
-
-def test_push_as_a_dataset_with_credentials(tiny_build, server):
-    server.routes["/store"] = basic_only("alice", SECRET)
-    result = _push(tiny_build, server.url("/store"), "--as-dataset", "--user", "alice", "--password", SECRET)
-    assert result.exit_code == 0, result.output
-    assert [(method, length == 0) for method, length in _authorized(server)] == [("POST", True), ("POST", False)]
-
-
 @pytest.mark.parametrize("status", [500, 404, 304, 100])
 def test_push_fails_on_anything_but_2xx(tiny_build, server, status):
     server.routes["/store"] = answer(b"no", "text/plain", status) if status >= 200 else _informational_only

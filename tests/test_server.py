@@ -63,15 +63,6 @@ def test_push_replace_is_idempotent(pushed, belkg, built):
     assert _count(pushed) == len(list(built.dataset.quads((None, None, None, None))))
 
 
-def test_push_as_a_dataset_replaces_the_store_with_the_build(pushed, belkg, built):
-    """Oxigraph's /store takes the whole dataset as N-Quads: the same graphs and quads."""
-    result = belkg("push", "--endpoint", f"{pushed}/store", "--as-dataset", "--replace")
-    assert result.exit_code == 0, result.output
-    assert _count(pushed) == len(list(built.dataset.quads((None, None, None, None))))
-    names = EndpointEngine(f"{pushed}/query").run("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert {row["g"].value for row in names.rows} == {str(g.identifier) for g in built.dataset.graphs() if len(g)}
-
-
 def _rows(result) -> list[list[tuple[str, str, str | None, str | None]]]:
     return sorted(
         sorted((name, term.value, term.datatype, term.language) for name, term in row.items()) for row in result.rows

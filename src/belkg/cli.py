@@ -498,12 +498,6 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
 )
 @click.option("--replace", is_flag=True, help="Replace each graph (HTTP PUT) instead of adding to it (POST).")
 @click.option("--graphs", type=click.Choice(["all", "asserted", "inferred"]), default="all", show_default=True)
-@click.option(
-    "--as-dataset",
-    is_flag=True,
-    help="Send all the graphs in one N-Quads request to URL itself, for a store that takes a whole dataset there "
-    "(Oxigraph's /store): POST adds them; with --replace, PUT makes them all the store holds.",
-)
 @click.option("--user", default=None, metavar="NAME", help="User name, if the server asks (else BELKG_USER, ~/.netrc).")
 @click.option(
     "--password", default=None, metavar="TEXT", help="Password, if the server asks (else BELKG_PASSWORD, ~/.netrc)."
@@ -512,35 +506,23 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
 @max_response_option
 @pass_state
 def push_command(
-    state: State, endpoint: str, replace: bool, graphs: str, as_dataset: bool, user: str | None,
-    password: str | None, timeout: float, max_response: int,
+    state: State, endpoint: str, replace: bool, graphs: str, user: str | None, password: str | None,
+    timeout: float, max_response: int,
 ) -> None:  # fmt: skip
-    """Upload the built graph to a triple store, one request per named graph (the Graph
-    Store Protocol), or all in one with --as-dataset. Each request must be answered 2xx
-    within --timeout seconds (the whole exchange). A server that asks for credentials
-    (HTTP Basic or Digest) gets --user and --password, else BELKG_USER and
-    BELKG_PASSWORD, else the ~/.netrc entry for its host."""
+    """Upload the built graph to a triple store, one request per named graph. Each
+    request must be answered 2xx within --timeout seconds (the whole exchange). A server
+    that asks for credentials (HTTP Basic or Digest) gets --user and --password, else
+    BELKG_USER and BELKG_PASSWORD, else the ~/.netrc entry for its host."""
     from belkg.credentials import find_credentials
-    from belkg.export_lines import export_lines, graph_lines
-    from belkg.remote import push_dataset, push_graph
+    from belkg.export_lines import graph_lines
+    from belkg.remote import push_graph
     from belkg.safety import network_allowed
     from belkg.session import current_entry
 
     credentials = find_credentials(endpoint, user, password)
-    # The N-Triples or N-Quads straight from the cache's N-Quads (checked whole): no rdflib.
+    # Each graph's N-Triples straight from the cache's N-Quads (checked whole): no rdflib.
     entry = current_entry(state.project(), state.cache_dir, state.progress, thorough=True)
     pushed = total = 0
-    if as_dataset:
-        data = export_lines(entry.dataset_file, "nq", graphs)
-        names = {line[line.rfind(b" <", 0, len(line) - 3) + 1 : -3] for line in data.splitlines(keepends=True)}
-        pushed, total = len(names), data.count(b" .\n")
-        state.progress(f"{'replacing the dataset with' if replace else 'adding'} {pushed} graphs ({total} quads)")
-        with network_allowed():
-            push_dataset(
-                endpoint, data, replace=replace, timeout=timeout, max_bytes=max_response << 20, credentials=credentials
-            )
-        state.say(f"pushed {pushed} graphs, {total} triples, to {endpoint}")
-        return
     with network_allowed():
         for graph, data, count in graph_lines(entry.dataset_file, graphs):
             state.progress(f"{'replacing' if replace else 'adding'} <{graph}> ({count} triples)")

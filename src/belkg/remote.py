@@ -32,7 +32,6 @@ from belkg.terms import XSD, Term
 
 SOLUTION_TYPES = ("application/sparql-results+json", "application/json")
 GRAPH_TYPES = ("application/n-triples", "text/turtle", "text/plain")
-UPLOAD_TYPES = ("application/n-triples", "application/n-quads")  # what push sends
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 DEFAULT_TIMEOUT = 60.0
 _MAX_REDIRECTS = 5
@@ -150,7 +149,7 @@ def _exchange(
 ) -> tuple[str, bytes]:
     opener = _opener(request.full_url, credentials)
     try:
-        if credentials is not None and request.get_header("Content-type") in UPLOAD_TYPES:
+        if credentials is not None and request.get_header("Content-type") == "application/n-triples":
             _sign(request, credentials, timeout)
         with opener.open(request, timeout=timeout) as response:
             status = getattr(response, "status", 200)
@@ -395,26 +394,3 @@ def push_graph(
         headers={"Content-Type": "application/n-triples"},
     )
     _request(request, store_url, f"upload of <{graph}>", timeout or DEFAULT_TIMEOUT, max_bytes, credentials=credentials)
-
-
-def push_dataset(
-    store_url: str,
-    nquads: bytes,
-    *,
-    replace: bool,
-    timeout: float = DEFAULT_TIMEOUT,
-    max_bytes: int = DEFAULT_RESPONSE_MIB << 20,
-    credentials: Credentials | None = None,
-) -> None:
-    """Upload a whole dataset as N-Quads to a store's Graph Store URL itself, for a
-    store that takes one there (Oxigraph's /store): POST adds it, PUT replaces all the
-    store holds. Returns only when the server answered 2xx."""
-    _check_url(store_url)
-    request = urllib.request.Request(
-        store_url,
-        data=nquads,
-        method="PUT" if replace else "POST",
-        headers={"Content-Type": "application/n-quads"},
-    )
-    what = "upload of the dataset"
-    _request(request, store_url, what, timeout or DEFAULT_TIMEOUT, max_bytes, credentials=credentials)
