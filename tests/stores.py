@@ -69,7 +69,9 @@ ASK = "?query=ASK%7B%7D"
 
 
 @contextmanager
-def oxigraph(folder: Path) -> Iterator[Store]:
+def oxigraph(folder: Path, query_seconds: float | None = None) -> Iterator[Store]:
+    """The Oxigraph server; with `query_seconds`, it stops each query after that long
+    (else a query its client gave up on runs on, and slows every later one)."""
     found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     if not Path(found).exists():
         missing("the oxigraph server (PyPI package oxigraph)")
@@ -77,6 +79,8 @@ def oxigraph(folder: Path) -> Iterator[Store]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [found, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    if query_seconds:
+        command += ["--timeout-s", f"{query_seconds:g}"]
     with _running(command, folder, f"{base}/query{ASK}"):
         yield Store("oxigraph", version, f"{base}/query", f"{base}/store", folder=folder)
 

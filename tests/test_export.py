@@ -154,6 +154,22 @@ def test_line_exports_stream_the_serializers_bytes(built, fmt, selection):
     assert export_lines(built.entry.dataset_file, fmt, selection) == expected
 
 
+@pytest.mark.parametrize("selection", ["all", "asserted", "inferred"])
+def test_push_payloads_from_the_lines_are_the_serializers_bytes(built, selection):
+    """`belkg push` takes each graph's N-Triples from the cache's lines: per graph, the
+    same IRI, bytes and triple count as rdflib's serializer gives, in the same order."""
+    from belkg.export import graph_payloads
+    from belkg.export_lines import graph_lines
+
+    expected = graph_payloads(select_graphs(built.dataset, selection))
+    got = list(graph_lines(built.entry.dataset_file, selection))
+    assert [graph for graph, _, _ in got] == [graph for graph, _, _ in expected]
+    for (graph, data, count), (_, want, want_count) in zip(got, expected, strict=True):
+        assert count == want_count, graph
+        assert data == want, graph
+    assert got and sum(count for _, _, count in got) == sum(n for _, _, n in expected)
+
+
 def test_export_nq_loads_no_rdflib(project, session_cache, built):
     script = (
         "import sys\n"

@@ -188,7 +188,8 @@ def parse_export(data: bytes, fmt: str) -> Dataset:
 
 
 def graph_payloads(dataset: Dataset) -> list[tuple[str, bytes, int]]:
-    """Each non-empty named graph as N-Triples, in IRI order: (graph IRI, bytes, triples)."""
+    """Each non-empty named graph as N-Triples, in IRI order: (graph IRI, bytes, triples).
+    The reference for `belkg.export_lines.graph_lines`, which `belkg push` uses."""
     from rdflib import Graph
 
     payloads = []

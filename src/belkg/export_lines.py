@@ -5,11 +5,13 @@ The build writes every quad as one N-Quads line in the form the exports use (see
 (graph IRIs need no parser either: an IRI holds no space, so a line's graph is its
 last " <"), without their graph for N-Triples, each once, in byte order, which is the
 code point order `belkg.export` sorts in. Nothing of rdflib is loaded, and the output is
-byte for byte what `belkg.export.serialize` writes for the same build.
+byte for byte what `belkg.export.serialize` writes for the same build. `belkg push` takes
+its per-graph N-Triples from here too (`graph_lines`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from belkg.errors import BelkgError
@@ -48,3 +50,25 @@ def export_lines(dataset_file: Path, fmt: str, selection: str) -> bytes:
                 continue
             lines.add(line if keep_graph else line[:cut] + b" .\n")
     return b"".join(sorted(lines))
+
+
+def graph_lines(dataset_file: Path, selection: str) -> Iterator[tuple[str, bytes, int]]:
+    """Each non-empty named graph of the selection as sorted N-Triples, in IRI order:
+    (graph IRI, bytes, triples), byte for byte what `belkg.export.graph_payloads` gives for
+    the same build. The lines are grouped in one pass over the file; each graph's body is
+    made when it is asked for, and its lines are let go once it is."""
+    if selection not in ("all", "asserted", "inferred"):
+        raise BelkgError(f"unknown graph selection {selection!r}; choose one of all, asserted, inferred")
+    graphs: dict[bytes, list[bytes]] = {}
+    with dataset_file.open("rb") as stream:
+        for line in stream:
+            if not line.endswith(b" .\n"):
+                continue
+            cut = line.rfind(b" <", 0, len(line) - 3)
+            graph = line[cut + 1 : -3]
+            if _wanted(graph, selection):
+                graphs.setdefault(graph, []).append(line[:cut] + b" .\n")
+    # In IRI order, not in the order of "<iri>": ">" sorts after "-", "." and digits.
+    for graph in sorted(graphs, key=lambda name: name[1:-1]):
+        lines = sorted(set(graphs.pop(graph)))
+        yield graph[1:-1].decode("utf-8"), b"".join(lines), len(lines)
