@@ -155,8 +155,8 @@ def test_every_saved_query_gives_rows_and_the_same_terms_on_both_engines(path, e
 
 
 NAMED_GRAPH_QUERIES = [
-    "claims-by-source", "conflicts", "exchange", "hedged-claims", "identifications", "negotiators", "not-released",
-    "prisoner-counts", "released-people", "releases", "sources-of-event",
+    "claims-by-source", "conflicts", "corroboration", "exchange", "hedged-claims", "identifications", "negotiators",
+    "not-released", "prisoner-counts", "released-people", "releases", "sources-of-event",
 ]  # fmt: skip
 
 
