@@ -1,8 +1,8 @@
 """Write the built dataset in the RDF formats, diff-stable where the format allows.
 
 Formats with named graphs (N-Quads, TriG, JSON-LD) keep every graph; the others
-(Turtle, N-Triples, RDF/XML) get the union of the selected graphs. Turtle, TriG,
-N-Quads, N-Triples and JSON-LD come out byte-identical for the same input: lines, graphs
+(Turtle, N-Triples, RDF/XML) get the union of the selected graphs. Every format comes
+out byte-identical for the same input: lines, graphs
 and node lists are written in a fixed order (the build has no blank nodes, see skolem.py).
 """
 
@@ -79,8 +79,6 @@ def select_graphs(dataset: Dataset, selection: str) -> Dataset:
 
 
 def union_of(dataset: Dataset) -> Graph:
-    """The union of the dataset's graphs, its triples added in N-Triples order: the
-    RDF/XML writer lists subjects and properties in the order they were added."""
     from rdflib import Graph
 
     from belkg.namespaces import PREFIXES
@@ -88,8 +86,7 @@ def union_of(dataset: Dataset) -> Graph:
     union = Graph()
     for prefix, namespace in PREFIXES.items():
         union.bind(prefix, namespace)
-    triples = set(dataset.triples((None, None, None)))
-    for triple in sorted(triples, key=lambda triple: tuple(term.n3() for term in triple)):
+    for triple in dataset.triples((None, None, None)):
         union.add(triple)
     return union
 
@@ -161,16 +158,19 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
 
 
 def _rdf_xml(graph: Graph) -> bytes:
-    """RDF/XML with subjects in N-Triples order: rdflib's writer takes them from a set,
-    whose order changes with the hash seed (each subject's properties come out in the
-    order they were added, which union_of fixes)."""
+    """RDF/XML with subjects, and each subject's properties, in N-Triples order: rdflib's
+    writer takes them in the store's order, which changes with the hash seed."""
     from rdflib import Graph
 
-    class SubjectsInOrder(Graph):
+    class InOrder(Graph):
         def subjects(self, *args: Any, **kwargs: Any) -> Any:
             return iter(sorted(set(super().subjects(*args, **kwargs)), key=lambda subject: subject.n3()))
 
-    ordered = SubjectsInOrder(store=graph.store, identifier=graph.identifier, namespace_manager=graph.namespace_manager)
+        def predicate_objects(self, *args: Any, **kwargs: Any) -> Any:
+            pairs = super().predicate_objects(*args, **kwargs)
+            return iter(sorted(pairs, key=lambda pair: (pair[0].n3(), pair[1].n3())))
+
+    ordered = InOrder(store=graph.store, identifier=graph.identifier, namespace_manager=graph.namespace_manager)
     return ordered.serialize(format="xml", encoding="utf-8")
 
 
