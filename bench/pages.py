@@ -16,10 +16,10 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from helpers import free_port  # noqa: E402
+from helpers import free_port, running  # noqa: E402
 
 BKD = "https://w3id.org/belkg/id/"
 PREFIXES = (
@@ -87,6 +87,18 @@ def sample(base: str, count: int, timeout: float) -> dict[str, list[tuple[str, i
     return {"entity (most claims)": top, "entity (typical)": typical, "document": _spread(documents, count)}
 
 
+def _load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _report(times: dict[str, list[float]], lines: list[str], how: str) -> None:
+    print(f"load average after: {_load_average()}")
+    for kind, values in times.items():
+        print(f"{kind:22} median {statistics.median(values) * 1000:8.1f} ms   max {max(values) * 1000:8.1f} ms   "
+              f"({len(values)} pages{how})")  # fmt: skip
+    print("\n".join(lines))
+
+
 def measure(project: Path, cache: Path | None, count: int, timeout: float) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -94,52 +106,32 @@ def measure(project: Path, cache: Path | None, count: int, timeout: float) -> No
     if cache is not None:
         command += ["--cache-dir", str(cache)]
     command += ["serve", "--port", str(port), "--timeout", str(timeout)]
-    log = Path(tempfile.mkstemp(prefix="belkg-bench-pages-", suffix=".log")[1])
-    began = time.perf_counter()
-    with log.open("wb") as stream:
-        server = subprocess.Popen(command, stdout=stream, stderr=subprocess.STDOUT)
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=5).read()
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise SystemExit(f"belkg serve did not start: {log.read_text(errors='replace')[-800:]}") from None
-                time.sleep(0.2)
-        started = time.perf_counter() - began
-        print(f"project {project}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        print(f"start-up (until /sparql answers): {started:.1f} s")
-        chosen = sample(base, count, timeout)
-        times: dict[str, list[float]] = {}
-        lines: list[str] = []
-        for kind, items in chosen.items():
-            for iri, claims in items:
-                slug = iri[len(BKD) :]
-                seconds, size = _get(f"{base}/id/{slug}", timeout)
-                times.setdefault(kind, []).append(seconds)
-                lines.append(f"  {kind:22} {slug:40} {claims:6} claims  {seconds * 1000:8.1f} ms  {size:8} bytes")
-                if kind.startswith("entity"):
-                    try:
-                        seconds, size = _get(f"{base}/id/{slug}/neighbourhood.svg", timeout)
-                    except urllib.error.HTTPError as error:  # not in the story view: no picture
-                        lines.append(f"  {'picture':22} {slug:40} {'':6}         HTTP {error.code}")
-                        continue
-                    times.setdefault("neighbourhood picture", []).append(seconds)
-                    lines.append(f"  {'picture':22} {slug:40} {'':6}         {seconds * 1000:8.1f} ms  {size:8} bytes")
-        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        for kind, values in times.items():
-            print(f"{kind:22} median {statistics.median(values) * 1000:8.1f} ms   max {max(values) * 1000:8.1f} ms   "
-                  f"({len(values)} pages)")  # fmt: skip
-        print("\n".join(lines))
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="belkg-bench-pages-") as folder:
+        began = time.perf_counter()
+        with running(command, Path(folder) / "log", f"{base}/sparql?query=ASK%7B%7D", 24 * 3600, "belkg serve"):
+            started = time.perf_counter() - began
+            print(f"project {project}; load average {_load_average()}")
+            print(f"start-up (until /sparql answers): {started:.1f} s")
+            chosen = sample(base, count, timeout)
+            times: dict[str, list[float]] = {}
+            lines: list[str] = []
+            for kind, items in chosen.items():
+                for iri, claims in items:
+                    slug = iri[len(BKD) :]
+                    seconds, size = _get(f"{base}/id/{slug}", timeout)
+                    times.setdefault(kind, []).append(seconds)
+                    lines.append(f"  {kind:22} {slug:40} {claims:6} claims  {seconds * 1000:8.1f} ms  {size:8} bytes")
+                    if kind.startswith("entity"):
+                        try:
+                            seconds, size = _get(f"{base}/id/{slug}/neighbourhood.svg", timeout)
+                        except urllib.error.HTTPError as error:  # not in the story view: no picture
+                            lines.append(f"  {'picture':22} {slug:40} {'':6}         HTTP {error.code}")
+                            continue
+                        times.setdefault("neighbourhood picture", []).append(seconds)
+                        lines.append(
+                            f"  {'picture':22} {slug:40} {'':6}         {seconds * 1000:8.1f} ms  {size:8} bytes"
+                        )
+            _report(times, lines, "")
 
 
 def in_process(project_dir: Path, cache: Path | None, count: int) -> None:
@@ -167,10 +159,9 @@ def in_process(project_dir: Path, cache: Path | None, count: int) -> None:
     storied = time.perf_counter() - began - opened
     pages._conflicts = []  # not found: see the docstring
     renderer = Renderer()
-    if hasattr(pages, "warm"):
-        pages.warm()
-        renderer.warm()
-    print(f"project {project_dir}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    pages.warm()
+    renderer.warm()
+    print(f"project {project_dir}; load average {_load_average()}")
     print(f"in process: store into memory {opened:.1f} s, story view {storied:.1f} s, conflicts not found")
 
     def select(text: str) -> list[tuple[str, int]]:
@@ -197,11 +188,7 @@ def in_process(project_dir: Path, cache: Path | None, count: int) -> None:
             seconds = time.perf_counter() - start
             times.setdefault(kind, []).append(seconds)
             lines.append(f"  {kind:22} {slug:40} {claims:6} claims  {seconds * 1000:8.1f} ms  {size:8} chars")
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    for kind, values in times.items():
-        print(f"{kind:22} median {statistics.median(values) * 1000:8.1f} ms   max {max(values) * 1000:8.1f} ms   "
-              f"({len(values)} pages, in a forked child, no HTTP)")  # fmt: skip
-    print("\n".join(lines))
+    _report(times, lines, ", in a forked child, no HTTP")
 
 
 def main() -> None:
