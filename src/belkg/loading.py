@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -94,8 +95,6 @@ _PARSED_KEPT = 8
 def parse_turtle(path: Path, shown_as: str | None = None) -> Graph:
     """Parse one Turtle file; a syntax error becomes a BelkgError at FILE:LINE:COL. The
     graph may be shared with other callers: read it, do not change it."""
-    import hashlib
-
     shown = shown_as or str(path)
     text = read_text(path, shown)
     key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
