@@ -83,10 +83,30 @@ def quiet_rdflib_logging() -> None:
         validate_log.addFilter(lambda record: False)
 
 
+# Datasets read in this process, by the identity of the file read: the tests and a
+# process that exports several formats read one build once. Kept few: each is the whole build.
+_READ: dict[tuple[str, int, int, int], Dataset] = {}
+_READ_KEPT = 2
+
+
+def file_identity(path: Path) -> tuple[str, int, int, int]:
+    """What tells one version of a file from another: a rebuild writes a new file."""
+    status = path.stat()
+    return (str(path.resolve()), status.st_ino, status.st_size, status.st_mtime_ns)
+
+
 def read_dataset(path: Path) -> Dataset:
+    """The build's N-Quads as an rdflib dataset. The dataset may be shared with other
+    callers in this process: read it, do not change it."""
+    key = file_identity(path)
+    if key in _READ:
+        return _READ[key]
     dataset = new_dataset()
     with as_written():
         dataset.parse(path, format="nquads")
+    if len(_READ) >= _READ_KEPT:
+        del _READ[next(iter(_READ))]
+    _READ[key] = dataset
     return dataset
 
 
