@@ -66,8 +66,14 @@ def select_graphs(dataset: Dataset, selection: str) -> Dataset:
     """asserted: the hand-written graphs; inferred: the ones the build derived; all: both."""
     if selection not in GRAPH_SELECTIONS:
         raise BelkgError(f"unknown graph selection {selection!r}; choose one of {', '.join(GRAPH_SELECTIONS)}")
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
     from belkg.namespaces import DERIVED_GRAPHS, new_dataset
 
+    if selection == "all" and all(
+        len(graph) for graph in dataset.graphs() if graph.identifier != DATASET_DEFAULT_GRAPH_ID
+    ):
+        return dataset  # nothing to leave out
     chosen = new_dataset()
     for graph in dataset.graphs():
         derived = graph.identifier in DERIVED_GRAPHS
