@@ -109,8 +109,22 @@ def _axioms(asserted: set[Triple]) -> set[Triple]:
     return axioms
 
 
+# Schemas closed before in this process: a server or the tests rebuild over the same ontology.
+_CLOSED: dict[frozenset[Triple], frozenset[Triple]] = {}
+_CLOSED_KEPT = 8
+
+
 def _close_schema(triples: set[Triple]) -> set[Triple]:
     """The scm-* rules, as owlrl states them, to a fixpoint over the schema triples."""
+    key = frozenset(triples)
+    if key not in _CLOSED:
+        if len(_CLOSED) >= _CLOSED_KEPT:
+            del _CLOSED[next(iter(_CLOSED))]
+        _CLOSED[key] = frozenset(_schema_fixpoint(triples))
+    return set(_CLOSED[key])
+
+
+def _schema_fixpoint(triples: set[Triple]) -> set[Triple]:
     closed = set(triples)
     while True:
         added = _schema_step(closed) - closed
