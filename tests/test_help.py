@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from belkg.cli import cli, summary
+from test_readme import COMMANDS as README_COMMANDS
 
 
 def _paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -38,6 +39,8 @@ def _examples(text: str) -> list[str]:
 
 
 EXAMPLES = [(path, example) for path in PATHS for example in _examples(_help(*path))]
+# examples the README's tour also shows run in tests/test_readme.py, with the same checks
+RUN_HERE = [(path, example) for path, example in EXAMPLES if shlex.split(example)[1:] not in README_COMMANDS]
 
 
 def test_plain_belkg_prints_the_overview_and_exits_0():
@@ -70,7 +73,11 @@ def test_every_command_shows_examples(path):
     )
 
 
-@pytest.mark.parametrize("path,example", EXAMPLES, ids=[example for _, example in EXAMPLES])
+def test_the_readme_runs_some_examples_and_this_file_the_rest():
+    assert 0 < len(RUN_HERE) < len(EXAMPLES)
+
+
+@pytest.mark.parametrize("path,example", RUN_HERE, ids=[example for _, example in RUN_HERE])
 def test_help_example_works(path, example, project, session_cache, built, tmp_path, monkeypatch):
     words = shlex.split(example)[1:]
     # needs a server, serves until stopped, or writes every page: check that it parses

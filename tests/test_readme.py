@@ -52,9 +52,14 @@ def test_the_setup_command_runs_a_saved_query(project):
 @pytest.mark.parametrize("words", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
 def test_readme_command_works(words, project, session_cache, built, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    base = ["--project", str(project.root), "--cache-dir", str(session_cache), "-q"]
+    base = ["--project", str(project.root), "--cache-dir", str(session_cache)]
     result = CliRunner().invoke(cli, [*base, *words], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    written = [words[words.index("-o") + 1]] if "-o" in words else []
+    for name in written:
+        assert (tmp_path / name).stat().st_size > 0
+    if not written:
+        assert result.stdout or result.stderr  # validate: "conforms" on stderr
 
 
 def _shown_output(command: str) -> str:
