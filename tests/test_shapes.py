@@ -333,6 +333,7 @@ def test_findings_point_at_the_focus_node(tiny_project: TinyProject, name: str) 
         assert finding.line == written[0], finding.format()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", _fixture_names())
 def test_fast_validator_reports_what_pyshacl_reports(tiny_project: TinyProject, name: str) -> None:
     """The fast evaluator, run without its fallback, against pyshacl: the same raw results
