@@ -1,0 +1,109 @@
+"""Turtle is read by Oxigraph's parser into rdflib terms, and by rdflib's parser where
+Oxigraph's refuses the text: both give the same graph, term for term."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal
+from rdflib.compare import to_canonical_graph
+
+from belkg.loading import _parse_turtle_with_oxigraph, _parse_turtle_with_rdflib, as_written, parse_turtle
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_FILES = sorted([*ROOT.glob("ontology/*.ttl"), *ROOT.glob("kg/*.ttl")])
+
+# Literals and blank nodes written every way Turtle allows, and a relative IRI.
+EVERY_FORM = """
+@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:a ex:plain "x" ; ex:tagged "x"@en-gb ; ex:typed "x"^^ex:type ;
+     ex:integer 7 ; ex:decimal 1.50 ; ex:double 1e3 ; ex:boolean true ; ex:illTyped "yes"^^xsd:boolean ;
+     ex:long \"\"\"two
+lines\"\"\" ; ex:escaped "tab\\there \\u00e9" ; ex:relative <other> ;
+     ex:anonymous [ ex:inside "y" ] ; ex:labelled _:b1 ; ex:list ( 1 "two" ex:three ) .
+_:b1 ex:back ex:a .
+"""
+
+
+def _terms(graph: Graph) -> set[tuple[tuple[str, str, str | None, str | None], ...]]:
+    with as_written():
+        canonical = to_canonical_graph(graph)
+    return {
+        tuple(
+            (type(term).__name__, str(term), getattr(term, "datatype", None), getattr(term, "language", None))
+            for term in triple
+        )
+        for triple in canonical
+    }
+
+
+def _both(path: Path, text: str) -> tuple[Graph, Graph]:
+    fast = _parse_turtle_with_oxigraph(path, text)
+    assert fast is not None
+    return fast, _parse_turtle_with_rdflib(path, text, str(path))
+
+
+@pytest.mark.parametrize("path", PROJECT_FILES, ids=[path.name for path in PROJECT_FILES])
+def test_every_project_file_reads_the_same_with_both_parsers(path: Path) -> None:
+    fast, reference = _both(path, path.read_text(encoding="utf-8"))
+    assert len(fast) == len(reference) > 0
+    assert _terms(fast) == _terms(reference)
+    assert dict(fast.namespaces()) == dict(reference.namespaces())
+
+
+def test_every_literal_and_node_form_reads_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "forms.ttl"
+    fast, reference = _both(path, EVERY_FORM)
+    assert _terms(fast) == _terms(reference)
+    (ill_typed,) = [obj for _, predicate, obj in fast if str(predicate).endswith("illTyped")]
+    assert isinstance(ill_typed, Literal)
+    assert str(ill_typed) == "yes"  # as written, not rewritten as "false"
+
+
+def test_blank_nodes_are_fresh_per_text_and_named_as_rdflib_names_them(tmp_path: Path) -> None:
+    path = tmp_path / "blank.ttl"
+    text = "@prefix ex: <http://example.org/> .\n_:b1 ex:p [ ex:q 1 ] .\n"
+    first = _parse_turtle_with_oxigraph(path, text)
+    second = _parse_turtle_with_oxigraph(path, text)
+    assert first is not None and second is not None
+    nodes = {term for graph in (first, second) for triple in graph for term in triple if isinstance(term, BNode)}
+    assert len(nodes) == 4  # a label is the file's own: two texts, two nodes each
+    assert all(re.fullmatch(r"n[0-9a-f]{32}b\d+", str(node)) for node in nodes)
+
+
+def test_a_text_oxigraph_refuses_is_read_or_reported_by_rdflibs_parser(tmp_path: Path) -> None:
+    path = tmp_path / "bad.ttl"
+    path.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "c" ;\n ex:d .\n', encoding="utf-8")
+    assert _parse_turtle_with_oxigraph(path, path.read_text(encoding="utf-8")) is None
+    from belkg.errors import BelkgError
+
+    with pytest.raises(BelkgError) as raised:
+        parse_turtle(path, "bad.ttl")
+    assert str(raised.value).startswith("bad.ttl:3:")
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@pytest.mark.parametrize(
+    ("literal", "language", "datatype"),
+    [('"x"@en-GB', "en-GB", None), ('"x"^^xsd:string', None, XSD_STRING), (f'"x"^^<{XSD_STRING}>', None, XSD_STRING)],
+)
+def test_terms_oxigraph_would_rewrite_are_kept_as_written(
+    tmp_path: Path, literal: str, language: str | None, datatype: str | None
+) -> None:
+    """Oxigraph lower-cases language tags and reads "x"^^xsd:string as "x"; rdflib's
+    parser keeps both as written, and reads these texts."""
+    path = tmp_path / "kept.ttl"
+    text = (
+        "@prefix ex: <http://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f"ex:a ex:b {literal} .\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    assert _parse_turtle_with_oxigraph(path, text) is None
+    (obj,) = parse_turtle(path).objects()
+    assert isinstance(obj, Literal)
+    assert (obj.language, str(obj.datatype) if obj.datatype else None) == (language, datatype)
