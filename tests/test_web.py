@@ -126,6 +126,9 @@ def test_other_iris_get_their_statements(client):
     assert response.status_code == 200
     assert "releasing authority" in response.text
     assert client.get("/id/no-such-thing").status_code == 404
+    # a slug that would end the IRI early is no IRI: not found, never a query of its own
+    assert client.get("/id/x%3E%20%3Fp%20%3Fo").status_code == 404
+    assert client.get("/id/x%3E%20%3Fp%20%3Fo.ttl").status_code == 404
 
 
 def test_linked_data_by_accept_and_by_extension(client):
