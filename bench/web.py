@@ -2,7 +2,9 @@
 
 Each of 8 client threads runs the saved queries (with their defaults) in a bounded loop
 over 127.0.0.1; the report gives requests per second and p50/p99 latency for each
-server. Usage: python bench/web.py [--project DIR] [--rounds N]
+server, and the requests that failed (an HTTP error or no answer in time), which count
+in the latencies too. Usage: python bench/web.py [--project DIR] [--cache-dir DIR]
+[--rounds N] [--start-timeout SECONDS]
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -22,30 +25,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from helpers import belkg_server, free_port  # noqa: E402
-
 from belkg.catalogue import load_catalogue  # noqa: E402
 from belkg.project import Project  # noqa: E402
 from belkg.querying import prepare  # noqa: E402
 from belkg.session import current_entry  # noqa: E402
 
+from helpers import free_port, running  # noqa: E402
+
 CLIENTS = 8
 
 
-def _load(url: str, queries: list[str], rounds: int) -> tuple[float, list[float]]:
+def _load(url: str, queries: list[tuple[str, str]], rounds: int) -> tuple[float, list[float], dict[str, list[str]]]:
     latencies: list[float] = []
+    failed: dict[str, list[str]] = {}  # query name: why each failed request failed
     lock = threading.Lock()
 
     def client(offset: int) -> None:
         for index in range(rounds * len(queries)):
-            text = queries[(index + offset) % len(queries)]
+            name, text = queries[(index + offset) % len(queries)]
             body = urllib.parse.urlencode({"query": text}).encode()
             request = urllib.request.Request(
                 url, data=body, headers={"Accept": "application/sparql-results+json, text/turtle"}
             )
             start = time.perf_counter()
-            with urllib.request.urlopen(request, timeout=120) as response:
-                response.read()
+            try:
+                with urllib.request.urlopen(request, timeout=120) as response:
+                    response.read()
+            except OSError as error:  # an HTTP error (a query over the server's limits), or no answer
+                why = f"HTTP {error.code}" if isinstance(error, urllib.error.HTTPError) else type(error).__name__
+                with lock:
+                    failed.setdefault(name, []).append(why)
             with lock:
                 latencies.append(time.perf_counter() - start)
 
@@ -55,32 +64,52 @@ def _load(url: str, queries: list[str], rounds: int) -> tuple[float, list[float]
         thread.start()
     for thread in threads:
         thread.join()
-    return time.perf_counter() - began, latencies
+    return time.perf_counter() - began, latencies, failed
 
 
-def _report(name: str, elapsed: float, latencies: list[float]) -> str:
+def _report(name: str, elapsed: float, latencies: list[float], failed: dict[str, list[str]]) -> str:
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return (
+    count = sum(len(whys) for whys in failed.values())
+    line = (
         f"{name:16} {len(latencies) / elapsed:8.1f} req/s   p50 {statistics.median(ordered) * 1000:7.1f} ms   "
-        f"p99 {p99 * 1000:7.1f} ms   ({len(latencies)} requests, {CLIENTS} clients)"
+        f"p99 {p99 * 1000:7.1f} ms   ({len(latencies)} requests, {count} failed, {CLIENTS} clients)"
     )
+    for query, whys in sorted(failed.items()):
+        line += f"\n    failed: {query} " + ", ".join(f"{why} x{whys.count(why)}" for why in sorted(set(whys)))
+    return line
+
+
+def _load_average() -> str:
+    import os
+
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--project", default=str(ROOT))
+    parser.add_argument("--cache-dir", default=None, help="the build cache (default: belkg's)")
     parser.add_argument("--rounds", type=int, default=2, help="times each client runs every saved query")
+    parser.add_argument("--start-timeout", type=float, default=900.0, help="seconds belkg serve may take to start")
     options = parser.parse_args()
     project = Project(Path(options.project))
-    entry = current_entry(project)
-    queries = [prepare(query, {}) for query in load_catalogue(project.queries_dir)]
+    entry = current_entry(project, Path(options.cache_dir) if options.cache_dir else None)
+    queries = [(query.name, prepare(query, {})) for query in load_catalogue(project.queries_dir)]
     work = Path(tempfile.mkdtemp(prefix="belkg-bench-web-"))
     try:
         cache = entry.folder.parent
-        with belkg_server(project.root, cache, work / "belkg.log") as base:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "belkg.cli", "--project", str(project.root), "--cache-dir", str(cache),
+                   "-q", "serve", "--port", str(port)]  # fmt: skip
+        began = time.perf_counter()
+        with running(command, work / "belkg.log", f"{base}/sparql?query=ASK%7B%7D", options.start_timeout, "belkg"):
+            print(f"belkg serve started in {time.perf_counter() - began:.1f} s; load average {_load_average()}")
             belkg = _load(f"{base}/sparql", queries, options.rounds)
+        print(f"load average after belkg serve: {_load_average()}", flush=True)
         binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+        began = time.perf_counter()
         subprocess.run([binary, "load", "--location", str(work / "ox"), "--file", str(entry.dataset_file)],
                        check=True, capture_output=True)  # fmt: skip
         port = free_port()
@@ -95,10 +124,12 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.1)
+            print(f"oxigraph loaded and started in {time.perf_counter() - began:.1f} s; load average {_load_average()}")
             oxigraph = _load(f"http://127.0.0.1:{port}/query", queries, options.rounds)
         finally:
             server.terminate()
             server.wait()
+        print(f"load average after oxigraph serve: {_load_average()}")
         print(_report("belkg serve", *belkg))
         print(_report("oxigraph serve", *oxigraph))
         print(f"belkg / oxigraph throughput: {(len(belkg[1]) / belkg[0]) / (len(oxigraph[1]) / oxigraph[0]):.2f}")

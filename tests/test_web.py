@@ -126,6 +126,9 @@ def test_other_iris_get_their_statements(client):
     assert response.status_code == 200
     assert "releasing authority" in response.text
     assert client.get("/id/no-such-thing").status_code == 404
+    # a slug that would end the IRI early is no IRI: not found, never a query of its own
+    assert client.get("/id/x%3E%20%3Fp%20%3Fo").status_code == 404
+    assert client.get("/id/x%3E%20%3Fp%20%3Fo.ttl").status_code == 404
 
 
 def test_linked_data_by_accept_and_by_extension(client):
@@ -285,3 +288,65 @@ def test_the_conflicts_are_kept_for_the_next_start(project, built, pages, tmp_pa
     assert Pages(engine, project, built.entry, views=tmp_path / "views").conflict_list()[0].kind == rows[0][0]
     kept.write_text("[[1, 2", encoding="utf-8")
     assert Pages(engine, project, built.entry, views=tmp_path / "views").conflict_list() == found
+
+
+ATTRIBUTE_URL = re.compile(r'\b(?:href|src|action)\s*=\s*["\']([^"\']*)["\']', re.I)
+CSS_URL = re.compile(r'url\(\s*["\']?([^"\')]*)', re.I)
+
+
+@pytest.mark.slow
+def test_the_site_of_the_project_holds_every_page_and_links_only_inside(belkg, engines, tmp_path):
+    """`belkg site` on the project's own graph: every page type, no link or src outside
+    the site or to a missing file, no URL of another host, and a document's highlights."""
+    site = tmp_path / "site"
+    result = belkg("site", "-o", str(site))
+    assert result.exit_code == 0, result.output
+    for page in ("index", "names", "queries", "editor", "timeline", "conflicts", "graph", "ontology"):
+        assert (site / f"{page}.html").is_file(), page
+    assert "Where the sources disagree" in (site / "conflicts.html").read_text(encoding="utf-8")
+    assert "<svg" in (site / "timeline.html").read_text(encoding="utf-8")
+    assert "Examples: the saved queries" in (site / "editor.html").read_text(encoding="utf-8")
+    for query in sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq")):
+        assert (site / "queries" / f"{query.stem}.html").is_file(), query.stem
+        assert (site / "queries" / f"{query.stem}.csv").is_file() or (site / "queries" / f"{query.stem}.ttl").is_file()
+    things = engines["oxigraph"].run(
+        "SELECT DISTINCT ?thing ?seed WHERE { { ?thing skos:prefLabel ?label } UNION { ?thing bk:seedFile ?seed } }"
+    )
+    documents = 0
+    for row in things.rows:
+        slug = row["thing"].value.removeprefix("https://w3id.org/belkg/id/")
+        text = (site / "id" / f"{slug}.html").read_text(encoding="utf-8")
+        if "seed" in row:
+            documents += 1
+            assert 'class="passages"' in text, slug
+        else:
+            assert '<section class="facts">' in text, slug
+        for ext in ("ttl", "jsonld", "nt"):
+            assert (site / "id" / f"{slug}.{ext}").stat().st_size > 0, (slug, ext)
+    assert documents == 5 and len(things.rows) > 150
+    broken = []
+    for path in site.rglob("*"):
+        if path.suffix not in (".html", ".svg", ".css", ".js"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        urls = [m.group(1) for m in ATTRIBUTE_URL.finditer(text)]
+        if path.suffix in (".css", ".svg"):
+            urls += [m.group(1) for m in CSS_URL.finditer(text)]
+        for url in urls:
+            if not url or url.startswith(("#", "data:")):
+                continue
+            target = (path.parent / url.split("#")[0]).resolve()
+            if ":" in url.split("/")[0] or url.startswith("/") or site.resolve() not in target.parents:
+                broken.append((str(path.relative_to(site)), url))  # another host, or outside the site
+            elif not target.is_file():
+                broken.append((str(path.relative_to(site)), url))
+    assert broken == []
+    # the highlighted words of doc-002 lead to their passage, which shows the claim's quote
+    text = (site / "id" / "doc-002.html").read_text(encoding="utf-8")
+    cite = re.search(r'<a class="cite" href="#(passage-\d+)" data-passage="\d+">Belarusian President Alexander', text)
+    assert cite is not None
+    passage = text[text.index(f'<li id="{cite.group(1)}" class="passage">') :]
+    passage = passage[: passage.index("</li>")]
+    quote = "Belarusian President Alexander Lukashenko has agreed to release 52 political prisoners"
+    assert f'<blockquote class="quote">“{quote}”</blockquote>' in passage
+    assert '<a href="../id/claim-002-001.html">participation claim</a>' in passage

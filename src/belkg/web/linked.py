@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from belkg.engines import Engine
+from belkg.engines import Engine, QueryResult
 from belkg.prefixes import ONTOLOGY_GRAPH
 from belkg.results import render_graph
-from belkg.web.pages import NotFound
+from belkg.web.pages import NotFound, about
 
 # The RDF formats a thing's page also answers in: extension -> (format, media type).
 RDF_EXTENSIONS = {
@@ -35,13 +35,20 @@ def wants_rdf(accept: str | None) -> str | None:
     return None
 
 
-def describe(engine: Engine, iri: str, ext: str) -> bytes:
-    """Every triple with the IRI as subject or object, in the format of an extension."""
-    text = f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
-    result = engine.run(text)
+_DESCRIBE = "CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE { { ?iri ?p ?o } UNION { ?s ?q ?iri } }"
+
+
+def described(engine: Engine, iri: str) -> QueryResult:
+    """Every triple with the IRI as subject or object."""
+    result = about(engine, _DESCRIBE, iri)
     if not result.triples:
         raise NotFound(f"nothing in the graph is called <{iri}>")
-    return render_graph(result, RDF_EXTENSIONS[ext][0])
+    return result
+
+
+def describe(engine: Engine, iri: str, ext: str) -> bytes:
+    """Every triple with the IRI as subject or object, in the format of an extension."""
+    return render_graph(described(engine, iri), RDF_EXTENSIONS[ext][0])
 
 
 def ontology(engine: Engine, ext: str) -> bytes:

@@ -1,7 +1,8 @@
 """`belkg site`: every page as a static file with relative links, so the folder opens
-from disk and can be published as it is. What needs a server (search, the editor, a
-query form run with other values) is replaced by what a file can hold: a page of every
-name, and each saved query's results for its defaults."""
+from disk and can be published as it is. What needs a server (search, running a
+query, a query form run with other values) is replaced by what a file can hold: a page of
+every name, each saved query's results for its defaults, and the editor's prefixes and
+examples to read."""
 
 from __future__ import annotations
 
@@ -11,20 +12,22 @@ from pathlib import Path
 
 from belkg.errors import BelkgError
 from belkg.prefixes import BKD
-from belkg.web.linked import RDF_EXTENSIONS, describe, ontology
+from belkg.web.linked import RDF_EXTENSIONS, described, ontology
+from belkg.web.links import path_of
 from belkg.web.pages import DOWNLOAD_FORMATS, Pages
 from belkg.web.render import Renderer
 
 
 def _things(pages: Pages) -> list[str]:
-    """The slugs of every labelled thing, document and claim: the pages a site holds."""
+    """The slugs of every IRI of the graph's own (bkd:) that the graph says something
+    about: things, documents, claims, the mapping's identity judgements; the pages a
+    site holds, so that every link from one page to another finds its file."""
     text = (
-        "SELECT DISTINCT ?thing WHERE { { ?thing <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } "
-        "UNION { ?thing <https://w3id.org/belkg/ontology#seedFile> ?seed } "
-        "UNION { ?thing <http://www.w3.org/ns/prov#wasDerivedFrom> ?evidence } } ORDER BY ?thing"
+        "SELECT DISTINCT ?thing WHERE { ?thing ?property ?value "
+        f'FILTER (isIRI(?thing) && STRSTARTS(STR(?thing), "{BKD}")) }} ORDER BY ?thing'
     )
     found = [row["thing"].value for row in pages.engine.run(text).rows]
-    return [iri[len(BKD) :] for iri in found if iri.startswith(BKD) and "/" not in iri[len(BKD) :]]
+    return [iri[len(BKD) :] for iri in found if path_of(iri) is not None]
 
 
 def write_site(pages: Pages, folder: Path, progress: Callable[[str], None] = lambda _: None) -> int:
@@ -51,6 +54,7 @@ def write_site(pages: Pages, folder: Path, progress: Callable[[str], None] = lam
     write("index.html", renderer.render(pages.home(), ""))
     write("names.html", renderer.render(pages.names(), "names"))
     write("queries.html", renderer.render(pages.queries(), "queries"))
+    write("editor.html", renderer.render(pages.editor(None), "editor"))
     for query in pages.queries().values["queries"]:
         write(f"queries/{query.name}.html", renderer.render(pages.query(query.name, {}), f"queries/{query.name}"))
         values = {p.name: p.default for p in query.params if p.default}
@@ -74,8 +78,9 @@ def write_site(pages: Pages, folder: Path, progress: Callable[[str], None] = lam
     story = pages.story()
     for slug in slugs:
         write(f"id/{slug}.html", renderer.render(pages.thing(slug), f"id/{slug}"))
+        triples = described(pages.engine, BKD + slug)  # one query for the three formats
         for ext in ("ttl", "jsonld", "nt"):
-            write(f"id/{slug}.{ext}", describe(pages.engine, BKD + slug, ext))
+            write(f"id/{slug}.{ext}", render_graph(triples, RDF_EXTENSIONS[ext][0]))
         if pages.pictures and BKD + slug in story:
             write(f"id/{slug}/neighbourhood.svg", pages.neighbourhood(slug))
     return written
