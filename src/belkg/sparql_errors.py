@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from belkg.errors import BelkgError
-from belkg.predeclared import PrefixedText, code_only, undeclared_prefix
+from belkg.predeclared import BEYOND_LATIN1, PrefixedText, code_only, undeclared_prefix
 
 _PAIRS = {")": "(", "}": "{", "]": "["}
 _CLOSER = {opener: closer for closer, opener in _PAIRS.items()}
@@ -28,8 +28,8 @@ _TOKEN = re.compile(
     r"|\^\^|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
     r"|#[^\n]*"
-    r"|[?$][\w\u00B7\u00C0-\uFFFF]+"
-    r"|[\w\u00C0-\uFFFF\-.:%]*[\w\u00C0-\uFFFF\-:%]|[+-]?\d*\.?\d+(?:[eE][+-]?\d+)?"
+    rf"|[?$](?:[\w\u00B7]|{BEYOND_LATIN1})+"
+    rf"|(?:[\w\-.:%]|{BEYOND_LATIN1})*(?:[\w\-:%]|{BEYOND_LATIN1})|[+-]?\d*\.?\d+(?:[eE][+-]?\d+)?"
     r"|[{}()\[\].;,]|\S"
 )
 
