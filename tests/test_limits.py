@@ -97,11 +97,11 @@ def test_the_whole_command_runs_within_the_timeout(belkg, project, monkeypatch, 
     args, target, where = SLOW_PARTS[part]
     monkeypatch.setattr(target, _sleep)
     started = time.monotonic()
-    result = belkg(*args, "--timeout", "1")
+    result = belkg(*args, "--timeout", "0.5")
     assert time.monotonic() - started < 20
     assert result.exit_code == 2, result.output
     shown = str(project.root / where) if where.startswith("queries/") else where
-    assert result.stderr.splitlines() == [_stopped(shown)]
+    assert result.stderr.splitlines() == [_stopped(shown, "0.5")]
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-1", "1e999"])

@@ -268,10 +268,10 @@ def _slow_headers(handler: BaseHTTPRequestHandler, _: bytes) -> None:
 def test_a_server_that_trickles_is_stopped_at_the_timeout(belkg, server, behaviour):
     server.routes["/sparql"] = behaviour
     started = time.monotonic()
-    result = belkg("query", "-e", "ASK {}", "--endpoint", server.url(), "--timeout", "2")
+    result = belkg("query", "-e", "ASK {}", "--endpoint", server.url(), "--timeout", "1")
     assert time.monotonic() - started < 10
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == [f"Error: {server.url()}: the server did not finish answering within 2 s"]
+    assert result.stderr.splitlines() == [f"Error: {server.url()}: the server did not finish answering within 1 s"]
 
 
 def test_a_push_to_a_server_that_trickles_is_stopped(tiny_build, server):
