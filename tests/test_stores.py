@@ -83,7 +83,18 @@ def test_every_saved_query_gives_the_local_terms_on_the_store(
     if known is not None:
         assert local != remote, "the store now gives the local answer: drop its known difference"
         local = known(local)
+    if loaded.name == "virtuoso":
+        assert _without_repeats(local) == local
+        remote = _without_repeats(remote)
     assert remote == local
+
+
+def _without_repeats(rows: list[Any]) -> list[Any]:
+    """Virtuoso 7.2 once gave people-by-nationality's PersonGroup row twice, in a full
+    run on a loaded machine (not again in three runs alone). A row the same in every
+    term as the one before it cannot come from a query that groups by every variable it
+    returns; that is the store's defect, so it is dropped (the local rows never repeat)."""
+    return [row for index, row in enumerate(rows) if index == 0 or row != rows[index - 1]]
 
 
 def _separator_as_question_mark(rows: list[Any]) -> list[Any]:
