@@ -7,7 +7,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from belkg.cli import cli
 
@@ -53,13 +53,18 @@ def test_the_setup_command_runs_a_saved_query(project):
 def test_readme_command_works(words, project, session_cache, built, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     base = ["--project", str(project.root), "--cache-dir", str(session_cache)]
-    result = CliRunner().invoke(cli, [*base, *words], catch_exceptions=False)
+    assert_ran(CliRunner().invoke(cli, [*base, *words], catch_exceptions=False), words, tmp_path)
+
+
+def assert_ran(result: Result, words: list[str], folder: Path) -> None:
+    """A command ran: exit code 0, and the file it names with -o written in the folder,
+    or something said (validate says "conforms" on stderr)."""
     assert result.exit_code == 0, result.output
     written = [words[words.index("-o") + 1]] if "-o" in words else []
     for name in written:
-        assert (tmp_path / name).stat().st_size > 0
+        assert (folder / name).stat().st_size > 0
     if not written:
-        assert result.stdout or result.stderr  # validate: "conforms" on stderr
+        assert result.stdout or result.stderr
 
 
 def _shown_output(command: str) -> str:
