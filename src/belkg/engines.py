@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from belkg.errors import BelkgError
 from belkg.prefixes import DERIVED_GRAPHS
 from belkg.safety import Gate
 from belkg.terms import Term
 from belkg.user_data import UserData
-
-if TYPE_CHECKING:
-    import rdflib
 
 ENGINES = ("oxigraph", "rdflib")
 
@@ -151,26 +148,6 @@ def _never_load_graphs() -> None:
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 
-# The build read by the rdflib engine in this process, by file version; read only.
-_RDFLIB_READ: dict[tuple[str, int, int, int], rdflib.Dataset] = {}
-
-
-def _read_build(nquads: Path) -> rdflib.Dataset:
-    from rdflib import Dataset
-
-    from belkg.build import file_identity
-    from belkg.loading import as_written
-
-    key = file_identity(nquads)
-    if key not in _RDFLIB_READ:
-        _RDFLIB_READ.clear()
-        full = Dataset(default_union=True)
-        with as_written():
-            full.parse(nquads, format="nquads")
-        _RDFLIB_READ[key] = full
-    return _RDFLIB_READ[key]
-
-
 class RdflibEngine:
     """The reference engine: rdflib over the cached N-Quads (slow to load; exact)."""
 
@@ -187,14 +164,14 @@ class RdflibEngine:
     ) -> None:
         from rdflib import Dataset
 
-        from belkg.build import quiet_rdflib_logging
+        from belkg.build import quiet_rdflib_logging, read_dataset
 
         quiet_rdflib_logging()
         _never_load_graphs()
         from belkg.loading import as_written
 
         if extra is None:
-            full = _read_build(nquads)
+            full = read_dataset(nquads)  # shared in this process: read only
         else:
             full = Dataset(default_union=True)
             with as_written():
