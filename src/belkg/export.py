@@ -63,7 +63,8 @@ def keeps_graphs(fmt: str) -> bool:
 
 
 def select_graphs(dataset: Dataset, selection: str) -> Dataset:
-    """asserted: the hand-written graphs; inferred: the ones the build derived; all: both."""
+    """asserted: the hand-written graphs; inferred: the ones the build derived; all: both.
+    For "all" with no empty graph, the dataset itself: read it, do not change it."""
     if selection not in GRAPH_SELECTIONS:
         raise BelkgError(f"unknown graph selection {selection!r}; choose one of {', '.join(GRAPH_SELECTIONS)}")
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
