@@ -101,7 +101,7 @@ def test_stats_counts_what_the_query_lists(belkg, run_saved):
     kinds: dict[str, int] = {}
     for row in rows:
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
-    assert counted == kinds == {"account": 6, "count": 20, "spelling": 6}
+    assert counted == kinds == {"account": 6, "count": 14, "spelling": 4}
 
 
 def test_the_timeline_page_marks_the_disputed_transfer(belkg, tmp_path):
