@@ -29,6 +29,7 @@ def pages(project, built, session_cache) -> Pages:
 
 @pytest.fixture(scope="module")
 def client(pages) -> TestClient:
+    pages.story()  # found here, not in the background: the tests look at the pictures at once
     return TestClient(create_app(pages, Limits(max_body=4096)))
 
 
@@ -365,7 +366,8 @@ def test_until_the_conflicts_are_known_the_pages_say_so(project, built, session_
     slug = _disputed_thing(pages)
     fresh = Pages(open_engine(built.entry, in_memory=True), project, built.entry, session_cache / "query-headers",
                   views=tmp_path / "views")  # fmt: skip
-    client = TestClient(create_app(fresh, find_conflicts=False))  # nothing kept: not known, and not being found
+    client = TestClient(create_app(fresh, background=False))  # nothing kept: not known, and not being found
+    fresh.story_found(pages.story())  # the picture is not what this test looks at
     page = client.get(f"/id/{slug}")
     assert page.status_code == 200
     assert "The check for conflicting claims is still running: no claim is marked as disputed yet." in page.text
@@ -448,3 +450,22 @@ def test_a_cut_of_an_entity_page_is_a_page_of_its_own(client):
     assert "No more claims of this kind." in second.text and "the previous 200" in second.text
     bad = client.get("/id/siarhei-tsikhanouski", params={"part": "nothing"})
     assert bad.status_code == 400 and "no part &#39;nothing&#39; of an entity page" in bad.text
+
+
+def test_pictures_wait_for_the_story_view_found_in_the_background(project, built, session_cache):
+    """The server listens before the story view (the pictures' graph) is found: an entity
+    page says its picture is being prepared and the picture answers 503; then both are there."""
+    from belkg.web.app import prepare_story_in_background
+
+    fresh = Pages(open_engine(built.entry, in_memory=True), project, built.entry, session_cache / "query-headers")
+    client = TestClient(create_app(fresh, background=False))
+    assert fresh.story_state == "pending" and not fresh.has_story()
+    page = client.get("/id/siarhei-tsikhanouski")
+    assert "The picture of its neighbourhood is still being prepared." in page.text
+    assert "neighbourhood.svg" not in page.text
+    picture = client.get("/id/siarhei-tsikhanouski/neighbourhood.svg")
+    assert picture.status_code == 503 and picture.headers["retry-after"] == "30"
+    prepare_story_in_background(fresh, Limits()).join(120)
+    assert fresh.story_state == "known"
+    assert 'src="/id/siarhei-tsikhanouski/neighbourhood.svg"' in client.get("/id/siarhei-tsikhanouski").text
+    assert client.get("/id/siarhei-tsikhanouski/neighbourhood.svg").text.lstrip().startswith("<?xml")

@@ -873,13 +873,14 @@ def timeline_command(state: State, fmt: str | None, timeout: float, memory: int,
 @click.option("--memory", type=click.IntRange(min=0), default=4096, show_default=True, metavar="MIB",
               help="The memory (address space, MiB) a request's query may use (0: no limit).")  # fmt: skip
 @click.option("--conflicts-timeout", type=float, default=1800.0, show_default=True, callback=_seconds,
-              metavar="SECONDS", help="Seconds the search for conflicting claims may run, in the background, "
-              "when no earlier run kept them (0: no limit).")  # fmt: skip
+              metavar="SECONDS", help="Seconds the search for conflicting claims may run in the background "
+              "when no earlier run kept them, and so may the story view the pictures are drawn from "
+              "(0: no limit).")  # fmt: skip
 @pass_state
 def serve_command(state: State, host: str, port: int, timeout: float, memory: int, conflicts_timeout: float) -> None:
     """Serve the graph to a browser: pages for every thing, document and saved query, a
     query editor, and a SPARQL 1.1 endpoint at /sparql. Read-only. It listens before the
-    conflicting claims are found: pages say so until they are."""
+    conflicting claims and the pictures' graph are found: pages say so until they are."""
     from belkg.web.app import Limits
     from belkg.web.server import exposure_warning, open_pages, serve
 

@@ -27,7 +27,7 @@ from belkg.errors import BelkgError, printable
 from belkg.limits import DEFAULT_MEMORY_MIB, within
 from belkg.results import render, render_graph
 from belkg.web.linked import RDF_EXTENSIONS, describe, ontology, wants_rdf
-from belkg.web.pages import NotFound, Pages
+from belkg.web.pages import NotFound, Pages, StoryNotReady
 from belkg.web.protocol import ProtocolError, negotiate, read_request
 from belkg.web.render import Renderer
 
@@ -107,22 +107,48 @@ def find_conflicts_in_background(pages: Pages, limits: Limits) -> threading.Thre
     return thread
 
 
-def create_app(pages: Pages, limits: Limits | None = None, *, find_conflicts: bool = True) -> Starlette:
+def prepare_story_in_background(pages: Pages, limits: Limits) -> threading.Thread:
+    """Find the story view (the pictures' graph) in a child process, as the conflicts: the
+    server listens meanwhile, and pages say the pictures are being prepared."""
+    pages.story_state = "pending"
+
+    def find() -> None:
+        try:
+            story = within(pages.story_view, limits.conflicts or None, limits.memory or None, "story view")
+        except BelkgError as error:
+            pages.story_failed(error.message)
+        except Exception as error:  # the server keeps serving, and its pages say what happened
+            pages.story_failed(f"{type(error).__name__}: {error}")
+        else:
+            pages.story_found(story)
+
+    thread = threading.Thread(target=find, name="story view", daemon=True)
+    thread.start()
+    return thread
+
+
+def create_app(pages: Pages, limits: Limits | None = None, *, background: bool = True) -> Starlette:
     """The application over a Pages (its engine holding the build). It listens before the
-    conflicts are known: with `find_conflicts`, it finds them in the background (see
-    find_conflicts_in_background); without, they stay unknown unless kept or found."""
+    conflicts and the story view are known: with `background`, it finds them in child
+    processes meanwhile (find_conflicts_in_background, prepare_story_in_background);
+    without, they stay unknown (the pages say so) unless kept or found already."""
     limits = limits or Limits()
     renderer = Renderer()
     # pyoxigraph's query results must be freed by the thread that made them, and they sit
     # in reference cycles that the collector frees on whichever thread it runs: so every
     # query runs in a child process (under the limits), none in the server's threads. The
-    # story view, which many pages need, is found here once, and the pages' modules and
-    # templates loaded, so that no child loads them again.
-    pages.story()
-    if find_conflicts:
+    # story view (the pictures' graph) and the conflicts are found in the background, in
+    # children, and the pages' modules and templates loaded here, so that no child loads
+    # them again.
+    if background:
         find_conflicts_in_background(pages, limits)
-    elif pages.conflict_state == "lazy" and not pages.read_kept_conflicts():
-        pages.conflict_state = "pending"
+        if pages.pictures and not pages.has_story():
+            prepare_story_in_background(pages, limits)
+    else:
+        if pages.conflict_state == "lazy" and not pages.read_kept_conflicts():
+            pages.conflict_state = "pending"
+        if not pages.has_story():
+            pages.story_state = "pending"
     pages.warm()
     renderer.warm()
     gc.collect()
@@ -354,6 +380,9 @@ def create_app(pages: Pages, limits: Limits | None = None, *, find_conflicts: bo
             response = error_response(request, error.status, error.message)
         except NotFound as error:
             response = error_response(request, 404, str(error))
+        except StoryNotReady as error:
+            retry = {"Retry-After": "30"} if pages.story_state == "pending" else None
+            response = error_response(request, 503, str(error), retry, "Not ready yet")
         except BelkgError as error:
             response = error_response(request, 400, str(error))
         except Exception as error:  # never a traceback in the browser; the server keeps serving

@@ -49,6 +49,10 @@ class NotFound(BelkgError):
     """A page that does not exist: HTTP 404."""
 
 
+class StoryNotReady(BelkgError):
+    """A picture asked for while the server prepares the story view, or after it failed: HTTP 503."""
+
+
 # The pages' own queries about one IRI, bound as ?iri (see `about`).
 _KIND_OF = PROLOGUE + (
     "SELECT ?seed ?label WHERE { OPTIONAL { ?iri bk:seedFile ?seed } OPTIONAL { ?iri skos:prefLabel ?label } } LIMIT 1"
@@ -142,6 +146,8 @@ class Pages:
         # in the background instead, and sets "pending" until they are "known" or "failed".
         self.conflict_state = "lazy"
         self.conflict_trouble = ""  # why finding them failed
+        self.story_state = "lazy"  # the same, for the story view the pictures are drawn from
+        self.story_trouble = ""
         self._conflicts_by: dict[str, list[int]] | None = None  # subject or claim: positions in the list
         self._drawn: dict[str, bytes] = {}  # pictures and picture pages: the build does not change
 
@@ -242,12 +248,28 @@ class Pages:
         self.engine.gate.vouch(apply_bindings(template, {"iri": Term.iri(BKD)}), template)
 
     def story(self) -> Any:
-        """The story view (who took part in what), computed once."""
+        """The story view (who took part in what), computed once; a server finds it in the
+        background instead (StoryNotReady until then)."""
         if self._story is None:
+            if self.story_state != "lazy":
+                raise StoryNotReady(self.story_trouble or "the picture of the graph is still being prepared")
             from belkg.network import story_view
 
             self._story = story_view(self.engine)
         return self._story
+
+    def story_view(self) -> Any:
+        from belkg.network import story_view
+
+        return story_view(self.engine)
+
+    def story_found(self, story: Any) -> None:
+        self._story = story
+        self.story_state = "known"
+
+    def story_failed(self, reason: str) -> None:
+        self.story_trouble = f"preparing the picture of the graph failed: {reason}"
+        self.story_state = "failed"
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -424,8 +446,26 @@ class Pages:
             title,
             {"match": match, "iri": iri, "slug": _slug(iri), "sections": sections, "more": more, "labels": labels,
              "cut": cut, "page": page, "per_cut": CLAIMS_PER_CUT, "conflicts": [] if cut else conflicts,
-             "conflict_check": self.conflict_check(), "picture": not cut and self.pictures and iri in self.story()},
+             "conflict_check": self.conflict_check(), "picture": not cut and self.pictures and self._pictured(iri),
+             "picture_note": "" if cut or not self.pictures else self.picture_note()},
         )  # fmt: skip
+
+    def picture_note(self) -> str:
+        """What an entity page says while a server has no story view to draw from."""
+        if self._story is not None or self.story_state == "lazy":
+            return ""
+        if self.story_state == "pending":
+            return "The picture of its neighbourhood is still being prepared."
+        return f"No picture of its neighbourhood: {self.story_trouble}."
+
+    def has_story(self) -> bool:
+        return self._story is not None
+
+    def _pictured(self, iri: str) -> bool:
+        """Whether the thing is in the story view (False while a server prepares it)."""
+        if self._story is None and self.story_state != "lazy":
+            return False
+        return iri in self.story()
 
     def neighbourhood(self, slug: str) -> bytes:
         """The entity's neighbourhood in the story view, as SVG."""
