@@ -80,6 +80,14 @@ def _kept(work: Callable[[], Any]) -> tuple[Any, ...]:
         return ("protocol", error.message, error.status)
 
 
+def _niced(work: Callable[[], Any]) -> Any:
+    """work(), in a child process that yields the processor to the requests' children."""
+    import os
+
+    os.nice(10)
+    return work()
+
+
 def find_conflicts_in_background(pages: Pages, limits: Limits) -> threading.Thread | None:
     """Start finding the conflicts in a child process (under the memory limit and the
     conflicts' time limit), unless they are known or kept from an earlier run; the pages
@@ -94,7 +102,9 @@ def find_conflicts_in_background(pages: Pages, limits: Limits) -> threading.Thre
 
     def find() -> None:
         try:
-            found = within(pages.find_conflicts, seconds, limits.memory or None, "conflicts", timeout_error=stopped)
+            found = within(
+                lambda: _niced(pages.find_conflicts), seconds, limits.memory or None, "conflicts", timeout_error=stopped
+            )
         except BelkgError as error:
             pages.conflicts_failed(error.message)
         except Exception as error:  # the server keeps serving, and its pages say what happened
@@ -114,7 +124,9 @@ def prepare_story_in_background(pages: Pages, limits: Limits) -> threading.Threa
 
     def find() -> None:
         try:
-            story = within(pages.story_view, limits.conflicts or None, limits.memory or None, "story view")
+            story = within(
+                lambda: _niced(pages.story_view), limits.conflicts or None, limits.memory or None, "story view"
+            )
         except BelkgError as error:
             pages.story_failed(error.message)
         except Exception as error:  # the server keeps serving, and its pages say what happened
