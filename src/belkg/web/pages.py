@@ -25,6 +25,7 @@ from belkg.project import Project
 from belkg.querying import labels_for, prepare, run
 from belkg.results import GRAPH_FORMATS
 from belkg.terms import Term, is_valid_iri
+from belkg.viz import MOST_DRAWN
 from belkg.web.passages import Citation, mark
 
 # Rows a result page shows at once; the downloads hold every row.
@@ -447,12 +448,15 @@ class Pages:
             {"match": match, "iri": iri, "slug": _slug(iri), "sections": sections, "more": more, "labels": labels,
              "cut": cut, "page": page, "per_cut": CLAIMS_PER_CUT, "conflicts": [] if cut else conflicts,
              "conflict_check": self.conflict_check(), "picture": not cut and self.pictures and self._pictured(iri),
-             "picture_note": "" if cut or not self.pictures else self.picture_note()},
+             "picture_note": "" if cut or not self.pictures else self.picture_note(iri)},
         )  # fmt: skip
 
-    def picture_note(self) -> str:
-        """What an entity page says while a server has no story view to draw from."""
+    def picture_note(self, iri: str) -> str:
+        """What an entity page says when it has no picture, and why."""
         if self._story is not None or self.story_state == "lazy":
+            graph = self.story()
+            if iri in graph and (size := self._neighbours(iri)) >= MOST_DRAWN:
+                return f"No picture of its neighbourhood: {size} things, too many to draw legibly."
             return ""
         if self.story_state == "pending":
             return "The picture of its neighbourhood is still being prepared."
@@ -462,10 +466,15 @@ class Pages:
         return self._story is not None
 
     def _pictured(self, iri: str) -> bool:
-        """Whether the thing is in the story view (False while a server prepares it)."""
+        """Whether the thing has a picture: it is in the story view (not known while a
+        server prepares it) and its neighbourhood is small enough to draw legibly."""
         if self._story is None and self.story_state != "lazy":
             return False
-        return iri in self.story()
+        return iri in self.story() and self._neighbours(iri) < MOST_DRAWN
+
+    def _neighbours(self, iri: str) -> int:
+        graph = self.story()
+        return len(set(graph.successors(iri)) | set(graph.predecessors(iri)) | {iri})
 
     def neighbourhood(self, slug: str) -> bytes:
         """The entity's neighbourhood in the story view, as SVG."""
