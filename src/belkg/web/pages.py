@@ -34,6 +34,9 @@ ROWS_PER_PAGE = 200
 # entity-page.rq (entity-card's rows, each kind cut at this many). A thing that a big graph
 # names in thousands of claims would otherwise take seconds and make a page of megabytes.
 CLAIMS_PER_CUT = 200
+# Quotes an entity page shows of one fact (an identity judgement of a big graph cites
+# one passage of each of hundreds of documents); the rest are counted.
+QUOTES_PER_FACT = 50
 # The kinds of claims entity-page.rq cuts, and the section each is shown in.
 CUTS = {"role": "role", "participation": "event", "sentence": "event", "quote": "quote",
         "other": "other claims naming it", "identity": "identity",
@@ -433,20 +436,23 @@ class Pages:
             }
             key = (fact["how"], value, fact["valueLabel"], fact["qualifier"])
             if facts and facts[-1]["key"] == key:
-                cited = facts[-1]["citations"]
-                if fact["quote"] and (fact["quote"], fact["source"]) not in cited:
-                    cited.append((fact["quote"], fact["source"]))
+                citation = (fact["quote"], fact["source"])
+                if fact["quote"] and citation not in facts[-1]["cited"]:
+                    facts[-1]["cited"].add(citation)
+                    facts[-1]["citations"].append(citation)
                 facts[-1]["disputed"] = facts[-1]["disputed"] or fact["disputed"]
                 continue
             fact["key"] = key
             fact["citations"] = [(fact["quote"], fact["source"])] if fact["quote"] else []
+            fact["cited"] = set(fact["citations"])
             facts.append(fact)
         title = match.label if not cut else f"{match.label}: {CUTS[cut]}, page {page}"
         return Page(
             "entity.html",
             title,
             {"match": match, "iri": iri, "slug": _slug(iri), "sections": sections, "more": more, "labels": labels,
-             "cut": cut, "page": page, "per_cut": CLAIMS_PER_CUT, "conflicts": [] if cut else conflicts,
+             "cut": cut, "page": page, "per_cut": CLAIMS_PER_CUT, "per_fact": QUOTES_PER_FACT,
+             "conflicts": [] if cut else conflicts,
              "conflict_check": self.conflict_check(), "picture": not cut and self.pictures and self._pictured(iri),
              "picture_note": "" if cut or not self.pictures else self.picture_note(iri)},
         )  # fmt: skip
