@@ -469,3 +469,13 @@ def test_pictures_wait_for_the_story_view_found_in_the_background(project, built
     assert fresh.story_state == "known"
     assert 'src="/id/siarhei-tsikhanouski/neighbourhood.svg"' in client.get("/id/siarhei-tsikhanouski").text
     assert client.get("/id/siarhei-tsikhanouski/neighbourhood.svg").text.lstrip().startswith("<?xml")
+
+
+def test_the_conflicts_about_one_thing_a_page_at_a_time(client, pages):
+    subject = pages.conflict_list()[0].subject
+    about = [c for c in pages.conflict_list() if c.subject == subject]
+    response = client.get("/conflicts", params={"about": subject})
+    assert response.status_code == 200
+    assert f"pair by pair ({len(about)})" in response.text
+    assert response.text.count("<tr><td>") == min(len(about), 200)
+    assert client.get("/conflicts", params={"about": "not an iri"}).status_code == 400

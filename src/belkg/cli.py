@@ -874,8 +874,7 @@ def timeline_command(state: State, fmt: str | None, timeout: float, memory: int,
               help="The memory (address space, MiB) a request's query may use (0: no limit).")  # fmt: skip
 @click.option("--conflicts-timeout", type=float, default=1800.0, show_default=True, callback=_seconds,
               metavar="SECONDS", help="Seconds the search for conflicting claims may run in the background "
-              "when no earlier run kept them, and so may the story view the pictures are drawn from "
-              "(0: no limit).")  # fmt: skip
+              "when no earlier run kept them (0: no limit).")  # fmt: skip
 @pass_state
 def serve_command(state: State, host: str, port: int, timeout: float, memory: int, conflicts_timeout: float) -> None:
     """Serve the graph to a browser: pages for every thing, document and saved query, a

@@ -26,6 +26,7 @@ from starlette.routing import Route
 from belkg.errors import BelkgError, printable
 from belkg.limits import DEFAULT_MEMORY_MIB, within
 from belkg.results import render, render_graph
+from belkg.terms import is_valid_iri
 from belkg.web.linked import RDF_EXTENSIONS, describe, ontology, wants_rdf
 from belkg.web.pages import NotFound, Pages, StoryNotReady
 from belkg.web.protocol import ProtocolError, negotiate, read_request
@@ -52,6 +53,7 @@ class Limits:
     concurrent: int = 4  # queries running at once
     wait: float = 10.0  # seconds a request waits for a free slot before a 503
     conflicts: float = 1800.0  # seconds the search for conflicts may run, in the background (0: no limit)
+    story: float = 1800.0  # the same for the story view (28 s at 1M triples in one process, on its own)
 
 
 class HTTPError(Exception):
@@ -124,9 +126,7 @@ def prepare_story_in_background(pages: Pages, limits: Limits) -> threading.Threa
 
     def find() -> None:
         try:
-            story = within(
-                lambda: _niced(pages.story_view), limits.conflicts or None, limits.memory or None, "story view"
-            )
+            story = within(lambda: _niced(pages.story_view), limits.story or None, limits.memory or None, "story view")
         except BelkgError as error:
             pages.story_failed(error.message)
         except Exception as error:  # the server keeps serving, and its pages say what happened
@@ -300,7 +300,10 @@ def create_app(pages: Pages, limits: Limits | None = None, *, background: bool =
             if pages.conflict_state == "pending":
                 return error_response(request, 503, pages.conflict_check(), {"Retry-After": "30"}, "Not ready yet")
             return error_response(request, 503, pages.conflict_check(), None, "Conflicts unknown")
-        return html(await limited(lambda: renderer.render(pages.conflicts(number), "conflicts")))
+        about = request.query_params.get("about", "")
+        if about and not is_valid_iri(about):
+            raise HTTPError(400, f"about must be an IRI, not {about!r}")
+        return html(await limited(lambda: renderer.render(pages.conflicts(number, about), "conflicts")))
 
     async def timeline(request: Request) -> Response:
         if not pages.has_timeline():

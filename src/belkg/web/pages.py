@@ -37,6 +37,9 @@ CLAIMS_PER_CUT = 200
 # Quotes an entity page shows of one fact (an identity judgement of a big graph cites
 # one passage of each of hundreds of documents); the rest are counted.
 QUOTES_PER_FACT = 50
+# Conflicts an entity page lists (at 100k triples a thing had thousands, megabytes of
+# page); the rest are on /conflicts?about=IRI, a page at a time.
+CONFLICTS_PER_THING = 50
 # The kinds of claims entity-page.rq cuts, and the section each is shown in.
 CUTS = {"role": "role", "participation": "event", "sentence": "event", "quote": "quote",
         "other": "other claims naming it", "identity": "identity",
@@ -452,7 +455,7 @@ class Pages:
             title,
             {"match": match, "iri": iri, "slug": _slug(iri), "sections": sections, "more": more, "labels": labels,
              "cut": cut, "page": page, "per_cut": CLAIMS_PER_CUT, "per_fact": QUOTES_PER_FACT,
-             "conflicts": [] if cut else conflicts,
+             "conflicts": [] if cut else conflicts[:CONFLICTS_PER_THING], "conflict_count": len(conflicts),
              "conflict_check": self.conflict_check(), "picture": not cut and self.pictures and self._pictured(iri),
              "picture_note": "" if cut or not self.pictures else self.picture_note(iri)},
         )  # fmt: skip
@@ -567,19 +570,27 @@ class Pages:
             return f"The check for conflicting claims failed ({self.conflict_trouble}): no claim is marked as disputed."
         return ""
 
-    def conflicts(self, page: int | None = 1) -> Page:
-        """The conflicts, a page of rows at a time (None: every one, for a static site)."""
+    def conflicts(self, page: int | None = 1, about: str = "") -> Page:
+        """The conflicts, a page of rows at a time (None: every one, for a static site);
+        with `about`, those whose subject is that IRI."""
         conflicts = self.known_conflicts()
         if conflicts is None:
             raise BelkgError(self.conflict_check())
+        if about:
+            positions = (self._conflicts_by or {}).get(about, [])
+            conflicts = [conflicts[i] for i in positions if conflicts[i].subject == about]
         first, shown, previous, following = 0, conflicts, 0, 0
         if page is not None:
             first = (page - 1) * ROWS_PER_PAGE
             shown = conflicts[first : first + ROWS_PER_PAGE]
             previous = page - 1 if page > 1 else 0
             following = page + 1 if first + ROWS_PER_PAGE < len(conflicts) else 0
-        values = {"conflicts": shown, "total": len(conflicts), "first": first, "previous": previous, "next": following}
-        return Page("conflicts.html", "Where the sources disagree", values)
+        also = {"about": about} if about else {}
+        values = {"conflicts": shown, "total": len(conflicts), "first": first,
+                  "previous": {"page": str(previous), **also} if previous else None,
+                  "next": {"page": str(following), **also} if following else None}  # fmt: skip
+        title = f"Where the sources disagree about {shorten(about)}" if about else "Where the sources disagree"
+        return Page("conflicts.html", title, values)
 
     def timeline_events(self) -> Any:
         from belkg.timeline import collect
