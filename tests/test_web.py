@@ -442,12 +442,12 @@ def test_a_cut_of_an_entity_page_is_a_page_of_its_own(client):
     first = client.get("/id/siarhei-tsikhanouski", params={"part": "participation", "page": "1"})
     assert first.status_code == 200
     assert "<h1>Siarhei Tsikhanouski: event, page 1</h1>" in first.text
-    assert "Claims 1 to 200 of this kind, at most (participation)" in first.text
+    assert "Claims 1 to 100 of this kind, at most (participation)" in first.text
     events = whole.text[whole.text.index("<h2>event</h2>") :]
     events = events[: events.index("</section>")]
     assert events.count('<li class="fact') == first.text.count('<li class="fact') >= 3
     second = client.get("/id/siarhei-tsikhanouski", params={"part": "participation", "page": "2"})
-    assert "No more claims of this kind." in second.text and "the previous 200" in second.text
+    assert "No more claims of this kind." in second.text and "the previous 100" in second.text
     bad = client.get("/id/siarhei-tsikhanouski", params={"part": "nothing"})
     assert bad.status_code == 400 and "no part &#39;nothing&#39; of an entity page" in bad.text
 

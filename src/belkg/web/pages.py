@@ -33,7 +33,7 @@ ROWS_PER_PAGE = 200
 # Claims (or documents) an entity page shows of each kind, a page at a time: the query
 # entity-page.rq (entity-card's rows, each kind cut at this many). A thing that a big graph
 # names in thousands of claims would otherwise take seconds and make a page of megabytes.
-CLAIMS_PER_CUT = 200
+CLAIMS_PER_CUT = 100  # as datasette's default page size
 # Quotes an entity page shows of one fact (an identity judgement of a big graph cites
 # one passage of each of hundreds of documents); the rest are counted.
 QUOTES_PER_FACT = 50
