@@ -265,6 +265,13 @@ class Pages:
             self._story = story_view(self.engine)
         return self._story
 
+    def settle(self) -> None:
+        """Find now, in this process, what a server would still be finding (or failed to
+        find) in the background: the conflicts and the story view."""
+        self.conflict_list()
+        if self._story is None:
+            self.story_found(self.story_view())
+
     def story_view(self) -> Any:
         from belkg.network import story_view
 

@@ -37,6 +37,7 @@ def write_site(pages: Pages, folder: Path, progress: Callable[[str], None] = lam
 
     renderer = Renderer(static=True)
     written = 0
+    pages.settle()  # a static site shows the conflicts and pictures, so it finds them first
 
     def write(path: str, data: str | bytes) -> None:
         nonlocal written
