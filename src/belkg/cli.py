@@ -872,10 +872,14 @@ def timeline_command(state: State, fmt: str | None, timeout: float, memory: int,
 @timeout_option("Seconds a request's queries may run (0: no limit).")
 @click.option("--memory", type=click.IntRange(min=0), default=4096, show_default=True, metavar="MIB",
               help="The memory (address space, MiB) a request's query may use (0: no limit).")  # fmt: skip
+@click.option("--conflicts-timeout", type=float, default=1800.0, show_default=True, callback=_seconds,
+              metavar="SECONDS", help="Seconds the search for conflicting claims may run in the background "
+              "when no earlier run kept them (0: no limit).")  # fmt: skip
 @pass_state
-def serve_command(state: State, host: str, port: int, timeout: float, memory: int) -> None:
+def serve_command(state: State, host: str, port: int, timeout: float, memory: int, conflicts_timeout: float) -> None:
     """Serve the graph to a browser: pages for every thing, document and saved query, a
-    query editor, and a SPARQL 1.1 endpoint at /sparql. Read-only."""
+    query editor, and a SPARQL 1.1 endpoint at /sparql. Read-only. It listens before the
+    conflicting claims and the pictures' graph are found: pages say so until they are."""
     from belkg.web.app import Limits
     from belkg.web.server import exposure_warning, open_pages, serve
 
@@ -883,7 +887,8 @@ def serve_command(state: State, host: str, port: int, timeout: float, memory: in
     if warning:
         click.echo(f"Warning: {warning}", err=True)
     pages = open_pages(state.project(), state.entry(), state.cache_root())
-    serve(pages, host, port, Limits(timeout=timeout, memory=memory), lambda line: click.echo(line, err=True))
+    limits = Limits(timeout=timeout, memory=memory, conflicts=conflicts_timeout)
+    serve(pages, host, port, limits, lambda line: click.echo(line, err=True))
 
 
 @cli.command("site")
