@@ -216,6 +216,14 @@ class State:
             self._entry = current_entry(self.project(), self.cache_dir, self.progress)
         return self._entry
 
+    def conflicts(self, engine: Any) -> Any:
+        """Where the sources disagree, as `engine` answers it over the current build, kept
+        beside the build cache between runs (belkg.conflicts.kept_conflicts)."""
+        from belkg.conflicts import kept_conflicts
+
+        root = self.cache_root()
+        return kept_conflicts(engine, self.project(), self.entry(), root / "views", root / "query-headers")
+
     def engine(self, name: str = "oxigraph", *, inference: bool = True, extra: Any = None) -> Any:
         """A query engine over the current build (and `extra`, the user's --data). A
         store that cannot be opened (damaged on disk) is not trusted: the build is made
@@ -715,7 +723,6 @@ def queries_show(state: State, name: str) -> None:
 def stats_command(state: State, fmt: str, network: bool, timeout: float, memory: int) -> None:
     """Triples per graph, things per class, claims per source, kind and hedge,
     corroboration and conflicts; with --network, measures of the story view."""
-    from belkg.conflicts import find_conflicts
     from belkg.limits import within
     from belkg.stats import collect, format_text
 
@@ -723,8 +730,7 @@ def stats_command(state: State, fmt: str, network: bool, timeout: float, memory:
         _network_stats(state, fmt, timeout, memory)
         return
     engine = state.engine()
-    headers = state.cache_root() / "query-headers"
-    report = within(lambda: collect(engine, find_conflicts(engine, state.project(), headers)), timeout, memory, "stats")
+    report = within(lambda: collect(engine, state.conflicts(engine)), timeout, memory, "stats")
     if fmt == "json":
         click.echo(json.dumps({title: dict(pairs) for title, pairs in report.items()}, indent=2, ensure_ascii=False))
         return
@@ -750,7 +756,7 @@ def entity_command(
     """Everything about one thing, found by any of its spellings: labels, roles and
     offices, events and how it took part, words it said, and the sources with their
     quotes. Several matches are listed, with exit code 2."""
-    from belkg.conflicts import concerning, find_conflicts
+    from belkg.conflicts import concerning
     from belkg.entity import card, claims_of, render_card, resolve
     from belkg.limits import within
     from belkg.querying import labels_for
@@ -767,7 +773,7 @@ def entity_command(
         labels = labels_for(runner, result) if fmt == "text" or needs_labels(fmt) else {}
         if fmt != "text":
             return render(result, fmt, labels, width)
-        disputes = concerning(find_conflicts(runner, project, headers), match.iri, claims_of(result))
+        disputes = concerning(state.conflicts(runner), match.iri, claims_of(result))
         return render_card(match, result, labels, disputes)
 
     click.echo(within(show, timeout, memory, "entity"), nl=False)
@@ -862,7 +868,9 @@ def timeline_command(state: State, fmt: str | None, timeout: float, memory: int,
     chosen = format_for(output, fmt, TIMELINE_FORMATS)
     _check_output(output)
     engine, project, headers = state.engine(), state.project(), state.cache_root() / "query-headers"
-    data = within(lambda: render(collect(engine, project, headers), chosen), timeout, memory, "timeline")
+    data = within(
+        lambda: render(collect(engine, project, headers, state.conflicts(engine)), chosen), timeout, memory, "timeline"
+    )
     _write_file_or_stdout(state, output, data, chosen)
 
 
