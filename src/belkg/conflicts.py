@@ -66,27 +66,38 @@ def kept_file(
     return views / f"{CONFLICTS_QUERY}-{hashlib.sha256(chr(0).join(parts).encode()).hexdigest()[:32]}.json"
 
 
+def read_kept(kept: Path) -> list[Conflict] | None:
+    """The list kept in a file, or None if there is none or it is damaged."""
+    try:
+        return [Conflict(*row) for row in json.loads(kept.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def keep(kept: Path, conflicts: list[Conflict]) -> None:
+    """Keep the list in a file, whole or not at all; if it cannot be written, it is only
+    found again next time."""
+    from belkg.atomic import write_atomically
+
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(kept, json.dumps([astuple(c) for c in conflicts]).encode("utf-8"))
+    except (OSError, BelkgError):
+        pass
+
+
 def kept_conflicts(
     engine: Engine, project: Project, entry: CacheEntry, views: Path, header_cache: Path | None = None
 ) -> list[Conflict]:
     """find_conflicts, kept in `views` between runs (see kept_file), for the commands that
-    read the list whole (stats, entity cards, the timeline): on a large graph the query
-    takes a minute, the file a moment. A damaged or unwritable file only costs finding
-    the list again."""
-    from belkg.atomic import write_atomically
-
+    read the list whole (stats, entity cards, the timeline, the server): on a large graph
+    the query takes a minute, the file a moment."""
     kept = kept_file(engine, project, entry, views, header_cache)
-    try:
-        return [Conflict(*row) for row in json.loads(kept.read_text(encoding="utf-8"))]
-    except (OSError, ValueError, TypeError):
-        pass  # not kept yet, or damaged: found below
-    conflicts = find_conflicts(engine, project, header_cache)
-    try:
-        views.mkdir(parents=True, exist_ok=True)
-        write_atomically(kept, json.dumps([astuple(c) for c in conflicts]).encode("utf-8"))
-    except (OSError, BelkgError):
-        pass  # not kept: found again next time
-    return conflicts
+    found = read_kept(kept)
+    if found is None:
+        found = find_conflicts(engine, project, header_cache)
+        keep(kept, found)
+    return found
 
 
 def count_by_kind(conflicts: list[Conflict]) -> list[tuple[str, int]]:

@@ -4,19 +4,16 @@ calls the CLI makes (saved queries, entity cards, conflicts, the timeline, viz).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from belkg.atomic import write_atomically
 from belkg.binding import apply_bindings
 from belkg.cache import CacheEntry
 from belkg.catalogue import SavedQuery, find_saved_query, load_catalogue
-from belkg.conflicts import Conflict
+from belkg.conflicts import Conflict, keep, kept_file, read_kept
 from belkg.engines import Engine, QueryResult
 from belkg.errors import BelkgError
 from belkg.predeclared import listing
@@ -167,13 +164,10 @@ class Pages:
 
     def read_kept_conflicts(self) -> bool:
         """Take the conflicts an earlier run kept for this build, if there are any."""
-        kept = self._kept_view("conflicts")
-        if kept is None or not kept.exists():
+        kept = self._kept_conflicts_file()
+        found = None if kept is None else read_kept(kept)
+        if found is None:
             return False
-        try:
-            found = [Conflict(*row) for row in json.loads(kept.read_text(encoding="utf-8"))]
-        except (OSError, ValueError, TypeError):
-            return False  # damaged: found again
         self.conflicts_found(found)
         return True
 
@@ -183,14 +177,9 @@ class Pages:
         from belkg.conflicts import find_conflicts
 
         found = find_conflicts(self.engine, self.project, self.headers)
-        kept = self._kept_view("conflicts")
+        kept = self._kept_conflicts_file()
         if kept is not None:
-            rows = [[getattr(c, f.name) for f in fields(Conflict)] for c in found]
-            try:
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                write_atomically(kept, json.dumps(rows).encode("utf-8"))
-            except (OSError, BelkgError):
-                pass  # not kept: found again next time
+            keep(kept, found)
         return found
 
     def conflicts_found(self, conflicts: list[Conflict]) -> None:
@@ -214,16 +203,12 @@ class Pages:
             return self.conflict_list()
         return self._conflicts if self.conflict_state == "known" else None
 
-    def _kept_view(self, name: str) -> Path | None:
-        """Where the list a saved query gives for this build is kept: its name holds the
-        build's key, the query's text and belkg's version, so any change finds it anew."""
+    def _kept_conflicts_file(self) -> Path | None:
+        """Where the conflicts are kept for this build: the file the command line's stats,
+        entity cards and timeline read too (belkg.conflicts.kept_file)."""
         if self.views is None or self.entry is None:
             return None
-        from belkg import __version__
-
-        text = self.saved(name).text
-        key = hashlib.sha256(f"{__version__}\0{self.entry.folder.name}\0{text}".encode()).hexdigest()
-        return self.views / f"{name}-{key[:32]}.json"
+        return kept_file(self.engine, self.project, self.entry, self.views, self.headers)
 
     def conflicts_about(self, iri: str, claims: set[str]) -> list[Conflict] | None:
         """The conflicts about a thing (as belkg.conflicts.concerning finds them), by
