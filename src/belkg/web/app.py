@@ -90,6 +90,33 @@ def _niced(work: Callable[[], Any]) -> Any:
     return work()
 
 
+def _in_background(
+    name: str,
+    work: Callable[[], Any],
+    seconds: float | None,
+    memory: int | None,
+    found: Callable[[Any], None],
+    failed: Callable[[str], None],
+    timeout_error: Callable[[], BelkgError] | None = None,
+) -> threading.Thread:
+    """Run work() in a child process (niced, under the limits) from a thread, and hand its
+    result to found(), or why it failed to failed(): the server keeps serving either way."""
+
+    def run() -> None:
+        try:
+            result = within(lambda: _niced(work), seconds, memory, name, timeout_error=timeout_error)
+        except BelkgError as error:
+            failed(error.message)
+        except Exception as error:  # the pages say what happened
+            failed(f"{type(error).__name__}: {error}")
+        else:
+            found(result)
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
 def find_conflicts_in_background(pages: Pages, limits: Limits) -> threading.Thread | None:
     """Start finding the conflicts in a child process (under the memory limit and the
     conflicts' time limit), unless they are known or kept from an earlier run; the pages
@@ -102,41 +129,20 @@ def find_conflicts_in_background(pages: Pages, limits: Limits) -> threading.Thre
     def stopped() -> BelkgError:
         return BelkgError(f"it ran longer than {seconds:g} s and was stopped; see belkg serve --conflicts-timeout")
 
-    def find() -> None:
-        try:
-            found = within(
-                lambda: _niced(pages.find_conflicts), seconds, limits.memory or None, "conflicts", timeout_error=stopped
-            )
-        except BelkgError as error:
-            pages.conflicts_failed(error.message)
-        except Exception as error:  # the server keeps serving, and its pages say what happened
-            pages.conflicts_failed(f"{type(error).__name__}: {error}")
-        else:
-            pages.conflicts_found(found)
-
-    thread = threading.Thread(target=find, name="conflicts", daemon=True)
-    thread.start()
-    return thread
+    return _in_background(
+        "conflicts", pages.find_conflicts, seconds, limits.memory or None, pages.conflicts_found,
+        pages.conflicts_failed, stopped,
+    )  # fmt: skip
 
 
 def prepare_story_in_background(pages: Pages, limits: Limits) -> threading.Thread:
     """Find the story view (the pictures' graph) in a child process, as the conflicts: the
     server listens meanwhile, and pages say the pictures are being prepared."""
     pages.story_state = "pending"
-
-    def find() -> None:
-        try:
-            story = within(lambda: _niced(pages.story_view), limits.story or None, limits.memory or None, "story view")
-        except BelkgError as error:
-            pages.story_failed(error.message)
-        except Exception as error:  # the server keeps serving, and its pages say what happened
-            pages.story_failed(f"{type(error).__name__}: {error}")
-        else:
-            pages.story_found(story)
-
-    thread = threading.Thread(target=find, name="story view", daemon=True)
-    thread.start()
-    return thread
+    return _in_background(
+        "story view", pages.story_view, limits.story or None, limits.memory or None, pages.story_found,
+        pages.story_failed,
+    )  # fmt: skip
 
 
 def create_app(pages: Pages, limits: Limits | None = None, *, background: bool = True) -> Starlette:
