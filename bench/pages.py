@@ -8,6 +8,7 @@ claims and others spread over the range), and each thing's neighbourhood picture
 the median and the largest time per kind, and every page's time.
 
 Usage: python bench/pages.py --project DIR [--cache-dir DIR] [--sample 5] [--timeout 300]
+       [--rounds 2 --settle 120] [--serve-option=--conflicts-timeout --serve-option=60]
 """
 
 from __future__ import annotations
@@ -99,39 +100,58 @@ def _report(times: dict[str, list[float]], lines: list[str], how: str) -> None:
     print("\n".join(lines))
 
 
-def measure(project: Path, cache: Path | None, count: int, timeout: float) -> None:
+def _conflicts_status(base: str, timeout: float) -> str:
+    """What /conflicts answers now: the server finds the conflicts in the background."""
+    try:
+        with urllib.request.urlopen(f"{base}/conflicts", timeout=timeout) as response:
+            return f"HTTP {response.status} (the conflicts are known)"
+    except urllib.error.HTTPError as error:
+        return f"HTTP {error.code} ({'still running' if error.headers.get('Retry-After') else 'failed'})"
+
+
+def measure(
+    project: Path, cache: Path | None, count: int, timeout: float, options: list[str], rounds: int, settle: float
+) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "belkg.cli", "--project", str(project), "-q"]
     if cache is not None:
         command += ["--cache-dir", str(cache)]
-    command += ["serve", "--port", str(port), "--timeout", str(timeout)]
+    command += ["serve", "--port", str(port), "--timeout", str(timeout), *options]
     with tempfile.TemporaryDirectory(prefix="belkg-bench-pages-") as folder:
         began = time.perf_counter()
         with running(command, Path(folder) / "log", f"{base}/sparql?query=ASK%7B%7D", 24 * 3600, "belkg serve"):
             started = time.perf_counter() - began
             print(f"project {project}; load average {_load_average()}")
-            print(f"start-up (until /sparql answers): {started:.1f} s")
+            print(f"start-up (until /sparql answers): {started:.1f} s; /conflicts: {_conflicts_status(base, timeout)}")
             chosen = sample(base, count, timeout)
-            times: dict[str, list[float]] = {}
-            lines: list[str] = []
-            for kind, items in chosen.items():
-                for iri, claims in items:
-                    slug = iri[len(BKD) :]
-                    seconds, size = _get(f"{base}/id/{slug}", timeout)
-                    times.setdefault(kind, []).append(seconds)
-                    lines.append(f"  {kind:22} {slug:40} {claims:6} claims  {seconds * 1000:8.1f} ms  {size:8} bytes")
-                    if kind.startswith("entity"):
-                        try:
-                            seconds, size = _get(f"{base}/id/{slug}/neighbourhood.svg", timeout)
-                        except urllib.error.HTTPError as error:  # not in the story view: no picture
-                            lines.append(f"  {'picture':22} {slug:40} {'':6}         HTTP {error.code}")
-                            continue
-                        times.setdefault("neighbourhood picture", []).append(seconds)
-                        lines.append(
-                            f"  {'picture':22} {slug:40} {'':6}         {seconds * 1000:8.1f} ms  {size:8} bytes"
-                        )
-            _report(times, lines, "")
+            for round_number in range(1, rounds + 1):
+                if round_number > 1:
+                    time.sleep(settle)
+                    print(f"\nround {round_number}, {settle:g} s later; load average {_load_average()}; "
+                          f"/conflicts: {_conflicts_status(base, timeout)}")  # fmt: skip
+                _pages(base, chosen, timeout)
+
+
+def _pages(base: str, chosen: dict[str, list[tuple[str, int]]], timeout: float) -> None:
+    times: dict[str, list[float]] = {}
+    lines: list[str] = []
+    for kind, items in chosen.items():
+        for iri, claims in items:
+            slug = iri[len(BKD) :]
+            seconds, size = _get(f"{base}/id/{slug}", timeout)
+            times.setdefault(kind, []).append(seconds)
+            lines.append(f"  {kind:22} {slug:40} {claims:6} claims  {seconds * 1000:8.1f} ms  {size:8} bytes")
+            if kind.startswith("entity"):
+                try:
+                    seconds, size = _get(f"{base}/id/{slug}/neighbourhood.svg", timeout)
+                except urllib.error.HTTPError as error:  # not in the story view, or not yet: no picture
+                    lines.append(f"  {'picture':22} {slug:40} {'':6}         HTTP {error.code}")
+                    continue
+                times.setdefault("neighbourhood picture", []).append(seconds)
+                lines.append(f"  {'picture':22} {slug:40} {'':6}         {seconds * 1000:8.1f} ms  {size:8} bytes")
+    print(f"/conflicts after the pages: {_conflicts_status(base, timeout)}")
+    _report(times, lines, "")
 
 
 def in_process(project_dir: Path, cache: Path | None, count: int) -> None:
@@ -157,7 +177,7 @@ def in_process(project_dir: Path, cache: Path | None, count: int) -> None:
     opened = time.perf_counter() - began
     pages.story()
     storied = time.perf_counter() - began - opened
-    pages._conflicts = []  # not found: see the docstring
+    pages.conflicts_found([])  # not found: see the docstring
     renderer = Renderer()
     pages.warm()
     renderer.warm()
@@ -198,12 +218,17 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=5, help="pages of each kind")
     parser.add_argument("--timeout", type=float, default=300.0, help="the server's --timeout, and each GET's")
     parser.add_argument("--in-process", action="store_true", help="no server: see in_process()")
+    parser.add_argument("--serve-option", action="append", default=[], metavar="ARG",
+                        help="an argument for belkg serve (repeat it for each: --serve-option=--memory)")  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=1, help="times the same pages are fetched")
+    parser.add_argument("--settle", type=float, default=120.0, help="seconds between rounds (the server's "
+                        "background work, conflicts and pictures, may end meanwhile)")  # fmt: skip
     options = parser.parse_args()
     if options.in_process:
         in_process(Path(options.project), Path(options.cache_dir) if options.cache_dir else None, options.sample)
         return
     measure(Path(options.project), Path(options.cache_dir) if options.cache_dir else None, options.sample,
-            options.timeout)  # fmt: skip
+            options.timeout, options.serve_option, options.rounds, options.settle)  # fmt: skip
 
 
 if __name__ == "__main__":

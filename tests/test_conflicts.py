@@ -101,7 +101,7 @@ def test_stats_counts_what_the_query_lists(belkg, run_saved):
     kinds: dict[str, int] = {}
     for row in rows:
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
-    assert counted == kinds == {"account": 6, "count": 20, "spelling": 6}
+    assert counted == kinds == {"account": 6, "count": 14, "spelling": 4}
 
 
 def test_the_timeline_page_marks_the_disputed_transfer(belkg, tmp_path):
@@ -121,3 +121,61 @@ def test_the_entity_card_shows_where_the_sources_disagree(belkg):
         "  - account: transferee: 52 political prisoners [bkd:doc-004] against transferee: Mikola Statkevich "
         "(refused) [bkd:doc-002]\n"
     ) in card
+
+
+# The list kept beside the build cache (stats, entity cards, the timeline, the server)
+
+
+def test_the_kept_list_is_the_query_s_and_is_read_back(project, built, engines, tmp_path):
+    import json
+
+    from belkg.conflicts import kept_conflicts
+
+    engine = engines["oxigraph"]
+    views = tmp_path / "views"
+    found = kept_conflicts(engine, project, built.entry, views)
+    assert found == find_conflicts(engine, project) != []
+    (kept,) = views.iterdir()
+    rows = json.loads(kept.read_text(encoding="utf-8"))
+    rows[0][4] = "edited"
+    kept.write_text(json.dumps(rows), encoding="utf-8")
+    # the next run reads the file, not the store
+    assert kept_conflicts(engine, project, built.entry, views)[0].value_a == "edited"
+
+
+def test_a_damaged_kept_list_is_found_again(project, built, engines, tmp_path):
+    from belkg.conflicts import kept_conflicts
+
+    engine = engines["oxigraph"]
+    views = tmp_path / "views"
+    found = kept_conflicts(engine, project, built.entry, views)
+    (kept,) = views.iterdir()
+    kept.write_text('[["count", "too few fields"]]', encoding="utf-8")
+    assert kept_conflicts(engine, project, built.entry, views) == found
+    kept.write_text("not JSON", encoding="utf-8")
+    assert kept_conflicts(engine, project, built.entry, views) == found
+    assert kept_conflicts(engine, project, built.entry, views) == found  # and written again whole
+
+
+def test_each_engine_and_inference_keeps_its_own_list(project, built, engines, tmp_path):
+    from belkg.conflicts import kept_conflicts
+    from belkg.querying import open_engine
+
+    views = tmp_path / "views"
+    kept_conflicts(engines["oxigraph"], project, built.entry, views)
+    kept_conflicts(engines["rdflib"], project, built.entry, views)
+    kept_conflicts(open_engine(built.entry, inference=False), project, built.entry, views)
+    assert len(list(views.iterdir())) == 3
+
+
+def test_stats_and_entity_cards_keep_the_list_beside_the_cache(belkg, project, built, engines, session_cache):
+    from belkg.conflicts import kept_file
+
+    kept = kept_file(engines["oxigraph"], project, built.entry, session_cache / "views")
+    kept.unlink(missing_ok=True)
+    result = belkg("entity", "Bolunets")
+    assert result.exit_code == 0
+    assert "Dmitry Bolunets" in result.output
+    written = kept.stat().st_mtime_ns
+    assert belkg("stats").exit_code == 0
+    assert kept.stat().st_mtime_ns == written  # read, not found and written again

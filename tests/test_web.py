@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from starlette.testclient import TestClient
 
 from belkg.build import build
 from belkg.querying import open_engine
-from belkg.web.app import CSP, Limits, create_app
+from belkg.web.app import CSP, Limits, create_app, find_conflicts_in_background
 from belkg.web.pages import Pages
 from belkg.web.server import exposure_warning
 from belkg.web.static_site import write_site
@@ -28,6 +29,7 @@ def pages(project, built, session_cache) -> Pages:
 
 @pytest.fixture(scope="module")
 def client(pages) -> TestClient:
+    pages.story()  # found here, not in the background: the tests look at the pictures at once
     return TestClient(create_app(pages, Limits(max_body=4096)))
 
 
@@ -350,3 +352,130 @@ def test_the_site_of_the_project_holds_every_page_and_links_only_inside(belkg, e
     quote = "Belarusian President Alexander Lukashenko has agreed to release 52 political prisoners"
     assert f'<blockquote class="quote">“{quote}”</blockquote>' in passage
     assert '<a href="../id/claim-002-001.html">participation claim</a>' in passage
+
+
+def _disputed_thing(pages: Pages) -> str:
+    """The slug of a thing some conflict is about, whose page marks a claim as disputed."""
+    return pages.conflict_list()[0].subject.removeprefix("https://w3id.org/belkg/id/")
+
+
+def test_until_the_conflicts_are_known_the_pages_say_so(project, built, session_cache, pages, tmp_path):
+    """The server listens before the conflicts are found: an entity page says the check
+    is still running (and marks nothing), /conflicts is a 503 with Retry-After; once found
+    in the background, the marks and the list are there, and kept for the next start."""
+    slug = _disputed_thing(pages)
+    fresh = Pages(open_engine(built.entry, in_memory=True), project, built.entry, session_cache / "query-headers",
+                  views=tmp_path / "views")  # fmt: skip
+    client = TestClient(create_app(fresh, background=False))  # nothing kept: not known, and not being found
+    fresh.story_found(pages.story())  # the picture is not what this test looks at
+    page = client.get(f"/id/{slug}")
+    assert page.status_code == 200
+    assert "The check for conflicting claims is still running: no claim is marked as disputed yet." in page.text
+    assert 'class="flag"' not in page.text and "The sources disagree" not in page.text
+    listing = client.get("/conflicts")
+    assert listing.status_code == 503 and listing.headers["retry-after"] == "30"
+    assert "<h1>503 Not ready yet</h1>" in listing.text and "still running" in listing.text
+    assert client.get("/conflicts", headers={"Accept": "application/json"}).json() == {
+        "error": "The check for conflicting claims is still running: no claim is marked as disputed yet.",
+        "status": 503,
+    }
+    finder = find_conflicts_in_background(fresh, Limits())
+    assert finder is not None
+    finder.join(120)
+    assert fresh.conflict_state == "known"
+    page = client.get(f"/id/{slug}")
+    assert '<span class="flag" title="the sources disagree: see below">disputed</span>' in page.text
+    assert "<h2>The sources disagree</h2>" in page.text and "still running" not in page.text
+    listing = client.get("/conflicts")
+    assert listing.status_code == 200
+    assert f"pair by pair ({len(pages.conflict_list())})" in listing.text
+    assert len(list((tmp_path / "views").iterdir())) == 1  # kept: the next start reads them
+    again = Pages(fresh.engine, project, built.entry, session_cache / "query-headers", views=tmp_path / "views")
+    assert find_conflicts_in_background(again, Limits()) is None and again.conflict_list() == pages.conflict_list()
+
+
+def test_when_finding_the_conflicts_fails_the_pages_say_so(project, built, session_cache, pages):
+    slug = _disputed_thing(pages)
+    fresh = Pages(open_engine(built.entry, in_memory=True), project, built.entry, session_cache / "query-headers")
+    client = TestClient(create_app(fresh, Limits(conflicts=0.001)))  # too short for any search
+    for _ in range(600):
+        if fresh.conflict_state != "pending":
+            break
+        time.sleep(0.1)
+    assert fresh.conflict_state == "failed"
+    message = (
+        "The check for conflicting claims failed (it ran longer than 0.001 s and was stopped; "
+        "see belkg serve --conflicts-timeout): no claim is marked as disputed."
+    )
+    page = client.get(f"/id/{slug}")
+    assert page.status_code == 200 and message in page.text and 'class="flag"' not in page.text
+    listing = client.get("/conflicts")
+    assert listing.status_code == 503 and "retry-after" not in listing.headers
+    assert message in listing.text
+    assert client.get("/").status_code == 200  # the server keeps serving
+
+
+def test_entity_pages_cut_each_kind_of_claim_as_entity_card_orders_them(pages, engines):
+    """The pages' query (entity-page.rq) gives entity-card's rows, in its order, for every
+    thing of the seed graph, where no kind of claim reaches the cut."""
+    from belkg.entity import card
+    from belkg.web.pages import CLAIMS_PER_CUT
+
+    things = engines["oxigraph"].run("SELECT DISTINCT ?thing WHERE { ?thing skos:prefLabel ?label }")
+    assert len(things.rows) > 150
+    for row in things.rows:
+        iri = row["thing"].value
+        full = card(pages.engine, pages.project, iri, pages.headers)
+        cut = pages.facts(iri)
+        assert [{k: v for k, v in r.items() if k != "cut"} for r in cut.rows] == full.rows, iri
+        kinds: dict[str, set[str]] = {}
+        for r in cut.rows:
+            if "cut" in r:
+                kinds.setdefault(r["cut"].value, set()).add((r.get("claim") or r["value"]).value)
+        assert all(len(claims) < CLAIMS_PER_CUT for claims in kinds.values()), iri
+
+
+def test_a_cut_of_an_entity_page_is_a_page_of_its_own(client):
+    """Each kind of claim of a thing has pages of its own (?part=KIND&page=N): on the seed
+    graph, every claim of a kind is on its first page, and the second is empty."""
+    whole = client.get("/id/siarhei-tsikhanouski")
+    first = client.get("/id/siarhei-tsikhanouski", params={"part": "participation", "page": "1"})
+    assert first.status_code == 200
+    assert "<h1>Siarhei Tsikhanouski: event, page 1</h1>" in first.text
+    assert "Claims 1 to 100 of this kind, at most (participation)" in first.text
+    events = whole.text[whole.text.index("<h2>event</h2>") :]
+    events = events[: events.index("</section>")]
+    assert events.count('<li class="fact') == first.text.count('<li class="fact') >= 3
+    second = client.get("/id/siarhei-tsikhanouski", params={"part": "participation", "page": "2"})
+    assert "No more claims of this kind." in second.text and "the previous 100" in second.text
+    bad = client.get("/id/siarhei-tsikhanouski", params={"part": "nothing"})
+    assert bad.status_code == 400 and "no part &#39;nothing&#39; of an entity page" in bad.text
+
+
+def test_pictures_wait_for_the_story_view_found_in_the_background(project, built, session_cache):
+    """The server listens before the story view (the pictures' graph) is found: an entity
+    page says its picture is being prepared and the picture answers 503; then both are there."""
+    from belkg.web.app import prepare_story_in_background
+
+    fresh = Pages(open_engine(built.entry, in_memory=True), project, built.entry, session_cache / "query-headers")
+    client = TestClient(create_app(fresh, background=False))
+    assert fresh.story_state == "pending" and not fresh.has_story()
+    page = client.get("/id/siarhei-tsikhanouski")
+    assert "The picture of its neighbourhood is still being prepared." in page.text
+    assert "neighbourhood.svg" not in page.text
+    picture = client.get("/id/siarhei-tsikhanouski/neighbourhood.svg")
+    assert picture.status_code == 503 and picture.headers["retry-after"] == "30"
+    prepare_story_in_background(fresh, Limits()).join(120)
+    assert fresh.story_state == "known"
+    assert 'src="/id/siarhei-tsikhanouski/neighbourhood.svg"' in client.get("/id/siarhei-tsikhanouski").text
+    assert client.get("/id/siarhei-tsikhanouski/neighbourhood.svg").text.lstrip().startswith("<?xml")
+
+
+def test_the_conflicts_about_one_thing_a_page_at_a_time(client, pages):
+    subject = pages.conflict_list()[0].subject
+    about = [c for c in pages.conflict_list() if c.subject == subject]
+    response = client.get("/conflicts", params={"about": subject})
+    assert response.status_code == 200
+    assert f"pair by pair ({len(about)})" in response.text
+    assert response.text.count("<tr><td>") == min(len(about), 200)
+    assert client.get("/conflicts", params={"about": "not an iri"}).status_code == 400

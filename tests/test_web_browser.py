@@ -43,7 +43,26 @@ def browser():
 @pytest.fixture(scope="module")
 def server(project, session_cache, built, tmp_path_factory):
     with belkg_server(project.root, session_cache, tmp_path_factory.mktemp("serve") / "log") as base:
+        _ready(base)
         yield base
+
+
+def _ready(base: str) -> None:
+    """Wait until the server has found what it finds after it listens (the conflicts and
+    the pictures' graph): until then those pages answer 503, which the browser reports."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    for path in ("/conflicts", "/graph"):
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(base + path, timeout=60):
+                    break
+            except urllib.error.HTTPError as error:
+                if error.code != 503 or "Retry-After" not in error.headers:
+                    raise
+                time.sleep(0.2)
 
 
 @pytest.fixture

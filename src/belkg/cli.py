@@ -216,6 +216,14 @@ class State:
             self._entry = current_entry(self.project(), self.cache_dir, self.progress)
         return self._entry
 
+    def conflicts(self, engine: Any) -> Any:
+        """Where the sources disagree, as `engine` answers it over the current build, kept
+        beside the build cache between runs (belkg.conflicts.kept_conflicts)."""
+        from belkg.conflicts import kept_conflicts
+
+        root = self.cache_root()
+        return kept_conflicts(engine, self.project(), self.entry(), root / "views", root / "query-headers")
+
     def engine(self, name: str = "oxigraph", *, inference: bool = True, extra: Any = None) -> Any:
         """A query engine over the current build (and `extra`, the user's --data). A
         store that cannot be opened (damaged on disk) is not trusted: the build is made
@@ -715,7 +723,6 @@ def queries_show(state: State, name: str) -> None:
 def stats_command(state: State, fmt: str, network: bool, timeout: float, memory: int) -> None:
     """Triples per graph, things per class, claims per source, kind and hedge,
     corroboration and conflicts; with --network, measures of the story view."""
-    from belkg.conflicts import find_conflicts
     from belkg.limits import within
     from belkg.stats import collect, format_text
 
@@ -723,8 +730,7 @@ def stats_command(state: State, fmt: str, network: bool, timeout: float, memory:
         _network_stats(state, fmt, timeout, memory)
         return
     engine = state.engine()
-    headers = state.cache_root() / "query-headers"
-    report = within(lambda: collect(engine, find_conflicts(engine, state.project(), headers)), timeout, memory, "stats")
+    report = within(lambda: collect(engine, state.conflicts(engine)), timeout, memory, "stats")
     if fmt == "json":
         click.echo(json.dumps({title: dict(pairs) for title, pairs in report.items()}, indent=2, ensure_ascii=False))
         return
@@ -750,7 +756,7 @@ def entity_command(
     """Everything about one thing, found by any of its spellings: labels, roles and
     offices, events and how it took part, words it said, and the sources with their
     quotes. Several matches are listed, with exit code 2."""
-    from belkg.conflicts import concerning, find_conflicts
+    from belkg.conflicts import concerning
     from belkg.entity import card, claims_of, render_card, resolve
     from belkg.limits import within
     from belkg.querying import labels_for
@@ -767,7 +773,7 @@ def entity_command(
         labels = labels_for(runner, result) if fmt == "text" or needs_labels(fmt) else {}
         if fmt != "text":
             return render(result, fmt, labels, width)
-        disputes = concerning(find_conflicts(runner, project, headers), match.iri, claims_of(result))
+        disputes = concerning(state.conflicts(runner), match.iri, claims_of(result))
         return render_card(match, result, labels, disputes)
 
     click.echo(within(show, timeout, memory, "entity"), nl=False)
@@ -868,7 +874,9 @@ def timeline_command(state: State, fmt: str | None, timeout: float, memory: int,
     engine, project, headers = state.engine(), state.project(), state.cache_root() / "query-headers"
     if chosen in PICTURE_FORMATS:
         load_matplotlib()  # before the child is forked: see its docstring
-    data = within(lambda: render(collect(engine, project, headers), chosen), timeout, memory, "timeline")
+    data = within(
+        lambda: render(collect(engine, project, headers, state.conflicts(engine)), chosen), timeout, memory, "timeline"
+    )
     _write_file_or_stdout(state, output, data, chosen)
 
 
@@ -878,10 +886,14 @@ def timeline_command(state: State, fmt: str | None, timeout: float, memory: int,
 @timeout_option("Seconds a request's queries may run (0: no limit).")
 @click.option("--memory", type=click.IntRange(min=0), default=4096, show_default=True, metavar="MIB",
               help="The memory (address space, MiB) a request's query may use (0: no limit).")  # fmt: skip
+@click.option("--conflicts-timeout", type=float, default=1800.0, show_default=True, callback=_seconds,
+              metavar="SECONDS", help="Seconds the search for conflicting claims may run in the background "
+              "when no earlier run kept them (0: no limit).")  # fmt: skip
 @pass_state
-def serve_command(state: State, host: str, port: int, timeout: float, memory: int) -> None:
+def serve_command(state: State, host: str, port: int, timeout: float, memory: int, conflicts_timeout: float) -> None:
     """Serve the graph to a browser: pages for every thing, document and saved query, a
-    query editor, and a SPARQL 1.1 endpoint at /sparql. Read-only."""
+    query editor, and a SPARQL 1.1 endpoint at /sparql. Read-only. It listens before the
+    conflicting claims and the pictures' graph are found: pages say so until they are."""
     from belkg.web.app import Limits
     from belkg.web.server import exposure_warning, open_pages, serve
 
@@ -889,7 +901,8 @@ def serve_command(state: State, host: str, port: int, timeout: float, memory: in
     if warning:
         click.echo(f"Warning: {warning}", err=True)
     pages = open_pages(state.project(), state.entry(), state.cache_root())
-    serve(pages, host, port, Limits(timeout=timeout, memory=memory), lambda line: click.echo(line, err=True))
+    limits = Limits(timeout=timeout, memory=memory, conflicts=conflicts_timeout)
+    serve(pages, host, port, limits, lambda line: click.echo(line, err=True))
 
 
 @cli.command("site")

@@ -177,6 +177,7 @@ class RdflibEngine:
             with as_written():
                 full.parse(nquads, format="nquads")
                 full.parse(data=extra.nquads, format="nquads")
+        self.inference = inference
         if inference:
             self._dataset = full
         else:

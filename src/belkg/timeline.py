@@ -154,9 +154,12 @@ def _value(row: dict[str, Any], name: str) -> str:
     return str(term.value) if term is not None else ""
 
 
-def collect(engine: Engine, project: Project, header_cache: Path | None = None) -> Timeline:
+def collect(
+    engine: Engine, project: Project, header_cache: Path | None = None, conflicts: list[Conflict] | None = None
+) -> Timeline:
     """The events with dates (saved query timeline) and the undated ones with their clues
-    (saved query undated-events), each with its source quote."""
+    (saved query undated-events), each with its source quote, and the conflicts about
+    them (`conflicts`: the list already found, else the saved query's)."""
     from belkg.catalogue import find_saved_query
     from belkg.conflicts import find_conflicts
     from belkg.querying import run
@@ -189,11 +192,12 @@ def collect(engine: Engine, project: Project, header_cache: Path | None = None) 
         )  # fmt: skip
         if clue not in event.clues:
             event.clues.append(clue)
-    conflicts = [c for c in find_conflicts(engine, project, header_cache) if c.kind in EVENT_CONFLICTS]
-    for conflict in conflicts:
+    found = find_conflicts(engine, project, header_cache) if conflicts is None else conflicts
+    about_events = [c for c in found if c.kind in EVENT_CONFLICTS]
+    for conflict in about_events:
         if conflict.subject in events:
             events[conflict.subject].conflicts.append(conflict)
-    return Timeline(list(events.values()), documents, conflicts)
+    return Timeline(list(events.values()), documents, about_events)
 
 
 def _quotes(engine: Engine, claims: list[str]) -> dict[tuple[str, str], str]:

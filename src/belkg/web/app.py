@@ -26,8 +26,9 @@ from starlette.routing import Route
 from belkg.errors import BelkgError, printable
 from belkg.limits import DEFAULT_MEMORY_MIB, within
 from belkg.results import render, render_graph
+from belkg.terms import is_valid_iri
 from belkg.web.linked import RDF_EXTENSIONS, describe, ontology, wants_rdf
-from belkg.web.pages import NotFound, Pages
+from belkg.web.pages import NotFound, Pages, StoryNotReady
 from belkg.web.protocol import ProtocolError, negotiate, read_request
 from belkg.web.render import Renderer
 
@@ -51,6 +52,8 @@ class Limits:
     max_body: int = 1 << 20  # bytes of a request body (a query over 1 MiB is refused anyway)
     concurrent: int = 4  # queries running at once
     wait: float = 10.0  # seconds a request waits for a free slot before a 503
+    conflicts: float = 1800.0  # seconds the search for conflicts may run, in the background (0: no limit)
+    story: float = 1800.0  # the same for the story view (28 s at 1M triples in one process, on its own)
 
 
 class HTTPError(Exception):
@@ -79,17 +82,91 @@ def _kept(work: Callable[[], Any]) -> tuple[Any, ...]:
         return ("protocol", error.message, error.status)
 
 
-def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
-    """The application over a Pages (its engine holding the build)."""
+def _niced(work: Callable[[], Any]) -> Any:
+    """work(), in a child process that yields the processor to the requests' children."""
+    import os
+
+    os.nice(10)
+    return work()
+
+
+def _in_background(
+    name: str,
+    work: Callable[[], Any],
+    seconds: float | None,
+    memory: int | None,
+    found: Callable[[Any], None],
+    failed: Callable[[str], None],
+    timeout_error: Callable[[], BelkgError] | None = None,
+) -> threading.Thread:
+    """Run work() in a child process (niced, under the limits) from a thread, and hand its
+    result to found(), or why it failed to failed(): the server keeps serving either way."""
+
+    def run() -> None:
+        try:
+            result = within(lambda: _niced(work), seconds, memory, name, timeout_error=timeout_error)
+        except BelkgError as error:
+            failed(error.message)
+        except Exception as error:  # the pages say what happened
+            failed(f"{type(error).__name__}: {error}")
+        else:
+            found(result)
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
+def find_conflicts_in_background(pages: Pages, limits: Limits) -> threading.Thread | None:
+    """Start finding the conflicts in a child process (under the memory limit and the
+    conflicts' time limit), unless they are known or kept from an earlier run; the pages
+    say that the check is running until it ends, and that it failed if it does."""
+    if pages.conflict_state == "known" or pages.read_kept_conflicts():
+        return None
+    pages.conflict_state = "pending"
+    seconds = limits.conflicts or None
+
+    def stopped() -> BelkgError:
+        return BelkgError(f"it ran longer than {seconds:g} s and was stopped; see belkg serve --conflicts-timeout")
+
+    return _in_background(
+        "conflicts", pages.find_conflicts, seconds, limits.memory or None, pages.conflicts_found,
+        pages.conflicts_failed, stopped,
+    )  # fmt: skip
+
+
+def prepare_story_in_background(pages: Pages, limits: Limits) -> threading.Thread:
+    """Find the story view (the pictures' graph) in a child process, as the conflicts: the
+    server listens meanwhile, and pages say the pictures are being prepared."""
+    pages.story_state = "pending"
+    return _in_background(
+        "story view", pages.story_view, limits.story or None, limits.memory or None, pages.story_found,
+        pages.story_failed,
+    )  # fmt: skip
+
+
+def create_app(pages: Pages, limits: Limits | None = None, *, background: bool = True) -> Starlette:
+    """The application over a Pages (its engine holding the build). It listens before the
+    conflicts and the story view are known: with `background`, it finds them in child
+    processes meanwhile (find_conflicts_in_background, prepare_story_in_background);
+    without, they stay unknown (the pages say so) unless kept or found already."""
     limits = limits or Limits()
     renderer = Renderer()
     # pyoxigraph's query results must be freed by the thread that made them, and they sit
     # in reference cycles that the collector frees on whichever thread it runs: so every
     # query runs in a child process (under the limits), none in the server's threads. The
-    # story view and the conflicts, which many pages need, are found here once, and the
-    # pages' modules and templates loaded, so that no child loads them again.
-    pages.story()
-    pages.conflict_list()
+    # story view (the pictures' graph) and the conflicts are found in the background, in
+    # children, and the pages' modules and templates loaded here, so that no child loads
+    # them again.
+    if background:
+        find_conflicts_in_background(pages, limits)
+        if pages.pictures and not pages.has_story():
+            prepare_story_in_background(pages, limits)
+    else:
+        if pages.conflict_state == "lazy" and not pages.read_kept_conflicts():
+            pages.conflict_state = "pending"
+        if not pages.has_story():
+            pages.story_state = "pending"
     pages.warm()
     renderer.warm()
     gc.collect()
@@ -102,12 +179,15 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
             "application/json" in accept and "text/html" not in accept
         )
 
-    def error_response(request: Request, status: int, message: str) -> Response:
+    def error_response(
+        request: Request, status: int, message: str, headers: dict[str, str] | None = None, title: str = ""
+    ) -> Response:
         message = printable(message)
         if wants_json(request):
-            return JSONResponse({"error": message, "status": status}, status_code=status)
-        title = TITLES.get(status, "Error")
-        return HTMLResponse(renderer.error(message, f"{status} {title}", request.url.path.lstrip("/")), status)
+            return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+        title = title or TITLES.get(status, "Error")
+        page = renderer.error(message, f"{status} {title}", request.url.path.lstrip("/"))
+        return HTMLResponse(page, status, headers=headers)
 
     async def limited(work: Callable[[], Any], *, fork: bool = True) -> Any:
         """Run work in a thread, at most `concurrent` at once; with fork (for all work
@@ -196,7 +276,9 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
                 raise HTTPError(404, f"no .{ext} here: use .ttl, .jsonld, .nt or .rdf")
             data = await limited(lambda: describe(pages.engine, iri, ext))
             return Response(data, media_type=RDF_EXTENSIONS[ext][1], headers={"Vary": "Accept"})
-        text = await limited(lambda: renderer.render(pages.thing(slug), f"id/{slug}"))
+        part = request.query_params.get("part", "")
+        number = page_number(request)
+        text = await limited(lambda: renderer.render(pages.thing(slug, part, number), f"id/{slug}"))
         return HTMLResponse(text, headers={"Vary": "Accept"})
 
     async def neighbourhood(request: Request) -> Response:
@@ -219,7 +301,15 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
         return HTMLResponse(text, headers={"Vary": "Accept"})
 
     async def conflicts(request: Request) -> Response:
-        return html(await limited(lambda: renderer.render(pages.conflicts(), "conflicts")))
+        number = page_number(request)
+        if pages.known_conflicts() is None:
+            if pages.conflict_state == "pending":
+                return error_response(request, 503, pages.conflict_check(), {"Retry-After": "30"}, "Not ready yet")
+            return error_response(request, 503, pages.conflict_check(), None, "Conflicts unknown")
+        about = request.query_params.get("about", "")
+        if about and not is_valid_iri(about):
+            raise HTTPError(400, f"about must be an IRI, not {about!r}")
+        return html(await limited(lambda: renderer.render(pages.conflicts(number, about), "conflicts")))
 
     async def timeline(request: Request) -> Response:
         if not pages.has_timeline():
@@ -311,6 +401,9 @@ def create_app(pages: Pages, limits: Limits | None = None) -> Starlette:
             response = error_response(request, error.status, error.message)
         except NotFound as error:
             response = error_response(request, 404, str(error))
+        except StoryNotReady as error:
+            retry = {"Retry-After": "30"} if pages.story_state == "pending" else None
+            response = error_response(request, 503, str(error), retry, "Not ready yet")
         except BelkgError as error:
             response = error_response(request, 400, str(error))
         except Exception as error:  # never a traceback in the browser; the server keeps serving

@@ -4,17 +4,16 @@ calls the CLI makes (saved queries, entity cards, conflicts, the timeline, viz).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from belkg.atomic import write_atomically
 from belkg.binding import apply_bindings
 from belkg.cache import CacheEntry
 from belkg.catalogue import SavedQuery, find_saved_query, load_catalogue
-from belkg.conflicts import Conflict
+from belkg.conflicts import Conflict, keep, kept_file, read_kept
 from belkg.engines import Engine, QueryResult
 from belkg.errors import BelkgError
 from belkg.predeclared import listing
@@ -23,14 +22,25 @@ from belkg.project import Project
 from belkg.querying import labels_for, prepare, run
 from belkg.results import GRAPH_FORMATS
 from belkg.terms import Term, is_valid_iri
+from belkg.viz import MOST_DRAWN
 from belkg.web.passages import Citation, mark
 
 # Rows a result page shows at once; the downloads hold every row.
 ROWS_PER_PAGE = 200
-# Facts an entity page shows per section (the seed graph's largest section has 57); the
-# rest are in the saved query entity-card, a page of rows at a time. A thing that a big
-# graph names in tens of thousands of claims would otherwise make a page of megabytes.
-FACTS_PER_SECTION = 200
+# Claims (or documents) an entity page shows of each kind, a page at a time: the query
+# entity-page.rq (entity-card's rows, each kind cut at this many). A thing that a big graph
+# names in thousands of claims would otherwise take seconds and make a page of megabytes.
+CLAIMS_PER_CUT = 100  # as datasette's default page size
+# Quotes an entity page shows of one fact (an identity judgement of a big graph cites
+# one passage of each of hundreds of documents); the rest are counted.
+QUOTES_PER_FACT = 50
+# Conflicts an entity page lists (at 100k triples a thing had thousands, megabytes of
+# page); the rest are on /conflicts?about=IRI, a page at a time.
+CONFLICTS_PER_THING = 50
+# The kinds of claims entity-page.rq cuts, and the section each is shown in.
+CUTS = {"role": "role", "participation": "event", "sentence": "event", "quote": "quote",
+        "other": "other claims naming it", "identity": "identity",
+        "documents": "documents it wrote or published"}  # fmt: skip
 DOWNLOAD_FORMATS = {
     "select": ("json", "xml", "csv", "tsv"),
     "ask": ("json", "xml", "csv", "tsv"),
@@ -41,6 +51,10 @@ PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in sorted(PREFI
 
 class NotFound(BelkgError):
     """A page that does not exist: HTTP 404."""
+
+
+class StoryNotReady(BelkgError):
+    """A picture asked for while the server prepares the story view, or after it failed: HTTP 503."""
 
 
 # The pages' own queries about one IRI, bound as ?iri (see `about`).
@@ -95,6 +109,11 @@ def about(engine: Engine, template: str, iri: str) -> QueryResult:
     return engine.run(text)
 
 
+@cache
+def _entity_page_query() -> str:
+    return (resources.files("belkg.web") / "queries" / "entity-page.rq").read_text(encoding="utf-8")
+
+
 def _slug(iri: str) -> str:
     return iri[len(BKD) :] if iri.startswith(BKD) else iri
 
@@ -127,53 +146,78 @@ class Pages:
         self.views = views
         self._story: Any = None
         self._conflicts: list[Conflict] | None = None
+        # "lazy": found when first needed (a static site, the tests); a server finds them
+        # in the background instead, and sets "pending" until they are "known" or "failed".
+        self.conflict_state = "lazy"
+        self.conflict_trouble = ""  # why finding them failed
+        self.story_state = "lazy"  # the same, for the story view the pictures are drawn from
+        self.story_trouble = ""
         self._conflicts_by: dict[str, list[int]] | None = None  # subject or claim: positions in the list
         self._drawn: dict[str, bytes] = {}  # pictures and picture pages: the build does not change
 
     def conflict_list(self) -> list[Conflict]:
         """Where the sources disagree (the saved query conflicts), found once."""
-        if self._conflicts is None:
-            from belkg.conflicts import find_conflicts
-
-            kept = self._kept_view("conflicts")
-            if kept is not None and kept.exists():
-                try:
-                    self._conflicts = [Conflict(*row) for row in json.loads(kept.read_text(encoding="utf-8"))]
-                except (OSError, ValueError, TypeError):
-                    self._conflicts = None  # damaged: found again below
-            if self._conflicts is None:
-                self._conflicts = find_conflicts(self.engine, self.project, self.headers)
-                if kept is not None:
-                    rows = [[getattr(c, f.name) for f in fields(Conflict)] for c in self._conflicts]
-                    try:
-                        kept.parent.mkdir(parents=True, exist_ok=True)
-                        write_atomically(kept, json.dumps(rows).encode("utf-8"))
-                    except (OSError, BelkgError):
-                        pass  # not kept: found again next time
+        if self._conflicts is None and not self.read_kept_conflicts():
+            self.conflicts_found(self.find_conflicts())
+        assert self._conflicts is not None
         return self._conflicts
 
-    def _kept_view(self, name: str) -> Path | None:
-        """Where the list a saved query gives for this build is kept: its name holds the
-        build's key, the query's text and belkg's version, so any change finds it anew."""
+    def read_kept_conflicts(self) -> bool:
+        """Take the conflicts an earlier run kept for this build, if there are any."""
+        kept = self._kept_conflicts_file()
+        found = None if kept is None else read_kept(kept)
+        if found is None:
+            return False
+        self.conflicts_found(found)
+        return True
+
+    def find_conflicts(self) -> list[Conflict]:
+        """Run the saved query conflicts, and keep its answer beside the build for the
+        next start (a server runs this in a child process, under its time limit)."""
+        from belkg.conflicts import find_conflicts
+
+        found = find_conflicts(self.engine, self.project, self.headers)
+        kept = self._kept_conflicts_file()
+        if kept is not None:
+            keep(kept, found)
+        return found
+
+    def conflicts_found(self, conflicts: list[Conflict]) -> None:
+        """Take the conflicts, and index them by subject and claim (once, here: a server's
+        children would otherwise each index them again)."""
+        index: dict[str, list[int]] = {}
+        for position, conflict in enumerate(conflicts):
+            for key in {conflict.subject, conflict.claim_a, conflict.claim_b}:
+                index.setdefault(key, []).append(position)
+        self._conflicts_by = index
+        self._conflicts = conflicts
+        self.conflict_state = "known"
+
+    def conflicts_failed(self, reason: str) -> None:
+        self.conflict_trouble = reason
+        self.conflict_state = "failed"
+
+    def known_conflicts(self) -> list[Conflict] | None:
+        """The conflicts, or None while a server is still finding them (or failed to)."""
+        if self.conflict_state == "lazy":
+            return self.conflict_list()
+        return self._conflicts if self.conflict_state == "known" else None
+
+    def _kept_conflicts_file(self) -> Path | None:
+        """Where the conflicts are kept for this build: the file the command line's stats,
+        entity cards and timeline read too (belkg.conflicts.kept_file)."""
         if self.views is None or self.entry is None:
             return None
-        from belkg import __version__
+        return kept_file(self.engine, self.project, self.entry, self.views, self.headers)
 
-        text = self.saved(name).text
-        key = hashlib.sha256(f"{__version__}\0{self.entry.folder.name}\0{text}".encode()).hexdigest()
-        return self.views / f"{name}-{key[:32]}.json"
-
-    def conflicts_about(self, iri: str, claims: set[str]) -> list[Conflict]:
+    def conflicts_about(self, iri: str, claims: set[str]) -> list[Conflict] | None:
         """The conflicts about a thing (as belkg.conflicts.concerning finds them), by
-        lookups in an index of the list made once, in the list's order."""
-        conflicts = self.conflict_list()
-        if self._conflicts_by is None:
-            index: dict[str, list[int]] = {}
-            for position, conflict in enumerate(conflicts):
-                for key in {conflict.subject, conflict.claim_a, conflict.claim_b}:
-                    index.setdefault(key, []).append(position)
-            self._conflicts_by = index
+        lookups in an index of the list made once, in the list's order; None while they
+        are not known."""
+        conflicts = self.known_conflicts()
         by = self._conflicts_by
+        if conflicts is None or by is None:
+            return None
         found = set(by.get(iri, ()))
         for claim in claims:
             found.update(by.get(claim, ()))
@@ -192,15 +236,39 @@ class Pages:
         for name in ("entity-card", "claims-by-source", "documents"):  # the verdicts the pages take
             query = self.saved(name)
             self.engine.gate.vouch(prepare(query, {}), query.text, name)
-        self.conflicts_about("", set())
+        template = _entity_page_query()
+        self.engine.gate.vouch(apply_bindings(template, {"iri": Term.iri(BKD)}), template)
 
     def story(self) -> Any:
-        """The story view (who took part in what), computed once."""
+        """The story view (who took part in what), computed once; a server finds it in the
+        background instead (StoryNotReady until then)."""
         if self._story is None:
+            if self.story_state != "lazy":
+                raise StoryNotReady(self.story_trouble or "the picture of the graph is still being prepared")
             from belkg.network import story_view
 
             self._story = story_view(self.engine)
         return self._story
+
+    def settle(self) -> None:
+        """Find now, in this process, what a server would still be finding (or failed to
+        find) in the background: the conflicts and the story view."""
+        self.conflict_list()
+        if self._story is None:
+            self.story_found(self.story_view())
+
+    def story_view(self) -> Any:
+        from belkg.network import story_view
+
+        return story_view(self.engine)
+
+    def story_found(self, story: Any) -> None:
+        self._story = story
+        self.story_state = "known"
+
+    def story_failed(self, reason: str) -> None:
+        self.story_trouble = f"preparing the picture of the graph failed: {reason}"
+        self.story_state = "failed"
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -300,22 +368,46 @@ class Pages:
             return "thing"
         return "other"
 
-    def thing(self, slug: str) -> Page:
+    def thing(self, slug: str, cut: str = "", page: int = 1) -> Page:
         iri = BKD + slug
         kind = self.kind_of(iri)
         if kind == "document":
             return self.document(iri)
         if kind == "thing":
-            return self.entity(iri)
+            return self.entity(iri, cut, page)
         return self.describe(iri)
 
-    def entity(self, iri: str) -> Page:
-        from belkg.entity import card, claims_of, resolve
+    def facts(self, iri: str, page: int = 1) -> QueryResult:
+        """entity-card's rows for a thing, each kind of claim cut at CLAIMS_PER_CUT (the
+        given page of each)."""
+        template = _entity_page_query()
+        if page > 1:
+            template = template.replace("OFFSET 0 }", f"OFFSET {(page - 1) * CLAIMS_PER_CUT} }}")
+        text = apply_bindings(template, {"iri": Term.iri(iri)})
+        self.engine.gate.vouch(text, template)
+        return self.engine.run(text)
 
+    def entity(self, iri: str, cut: str = "", page: int = 1) -> Page:
+        """A thing's page: its facts by section, at most CLAIMS_PER_CUT claims of each kind,
+        each kind cut linked to its next page; with `cut`, that kind's page `page` alone."""
+        from belkg.entity import claims_of, resolve
+
+        if cut and cut not in CUTS:
+            raise BelkgError(f"no part {cut!r} of an entity page: one of {', '.join(CUTS)}")
         match = resolve(self.engine, self.project, iri, self.headers)
-        result = card(self.engine, self.project, iri, self.headers)
+        result = self.facts(iri, page if cut else 1)
+        if cut:
+            result = QueryResult("select", result.variables, [r for r in result.rows if _value(r, "cut") == cut])
+        shown: dict[str, set[str]] = {}
+        for row in result.rows:
+            shown.setdefault(_value(row, "cut"), set()).add(_value(row, "claim") or _value(row, "value"))
+        more: dict[str, list[str]] = {}  # section: the cuts whose next page may hold more
+        for name, items in shown.items():
+            if name and len(items) >= CLAIMS_PER_CUT:
+                more.setdefault(CUTS[name], []).append(name)
         labels = labels_for(self.engine, result)
-        conflicts = self.conflicts_about(iri, claims_of(result))
+        known = self.conflicts_about(iri, claims_of(result))
+        conflicts = known or []
         disputed = {c.claim_a for c in conflicts} | {c.claim_b for c in conflicts}
         sections: list[tuple[str, list[dict[str, Any]]]] = []
         for row in result.rows:
@@ -339,22 +431,51 @@ class Pages:
             }
             key = (fact["how"], value, fact["valueLabel"], fact["qualifier"])
             if facts and facts[-1]["key"] == key:
-                cited = facts[-1]["citations"]
-                if fact["quote"] and (fact["quote"], fact["source"]) not in cited:
-                    cited.append((fact["quote"], fact["source"]))
+                citation = (fact["quote"], fact["source"])
+                if fact["quote"] and citation not in facts[-1]["cited"]:
+                    facts[-1]["cited"].add(citation)
+                    facts[-1]["citations"].append(citation)
                 facts[-1]["disputed"] = facts[-1]["disputed"] or fact["disputed"]
                 continue
             fact["key"] = key
             fact["citations"] = [(fact["quote"], fact["source"])] if fact["quote"] else []
+            fact["cited"] = set(fact["citations"])
             facts.append(fact)
-        more = {name: len(facts) - FACTS_PER_SECTION for name, facts in sections if len(facts) > FACTS_PER_SECTION}
-        sections = [(name, facts[:FACTS_PER_SECTION]) for name, facts in sections]
+        title = match.label if not cut else f"{match.label}: {CUTS[cut]}, page {page}"
         return Page(
             "entity.html",
-            match.label,
+            title,
             {"match": match, "iri": iri, "slug": _slug(iri), "sections": sections, "more": more, "labels": labels,
-             "conflicts": conflicts, "picture": self.pictures and iri in self.story()},
+             "cut": cut, "page": page, "per_cut": CLAIMS_PER_CUT, "per_fact": QUOTES_PER_FACT,
+             "conflicts": [] if cut else conflicts[:CONFLICTS_PER_THING], "conflict_count": len(conflicts),
+             "conflict_check": self.conflict_check(), "picture": not cut and self.pictures and self._pictured(iri),
+             "picture_note": "" if cut or not self.pictures else self.picture_note(iri)},
         )  # fmt: skip
+
+    def picture_note(self, iri: str) -> str:
+        """What an entity page says when it has no picture, and why."""
+        if self._story is not None or self.story_state == "lazy":
+            graph = self.story()
+            if iri in graph and (size := self._neighbours(iri)) >= MOST_DRAWN:
+                return f"No picture of its neighbourhood: {size} things, too many to draw legibly."
+            return ""
+        if self.story_state == "pending":
+            return "The picture of its neighbourhood is still being prepared."
+        return f"No picture of its neighbourhood: {self.story_trouble}."
+
+    def has_story(self) -> bool:
+        return self._story is not None
+
+    def _pictured(self, iri: str) -> bool:
+        """Whether the thing has a picture: it is in the story view (not known while a
+        server prepares it) and its neighbourhood is small enough to draw legibly."""
+        if self._story is None and self.story_state != "lazy":
+            return False
+        return iri in self.story() and self._neighbours(iri) < MOST_DRAWN
+
+    def _neighbours(self, iri: str) -> int:
+        graph = self.story()
+        return len(set(graph.successors(iri)) | set(graph.predecessors(iri)) | {iri})
 
     def neighbourhood(self, slug: str) -> bytes:
         """The entity's neighbourhood in the story view, as SVG."""
@@ -433,8 +554,35 @@ class Pages:
             {"iri": iri, "rows": result.rows, "labels": labels_for(self.engine, result)},
         )
 
-    def conflicts(self) -> Page:
-        return Page("conflicts.html", "Where the sources disagree", {"conflicts": self.conflict_list()})
+    def conflict_check(self) -> str:
+        """What a page says of the conflicts while they are not known: "" once they are."""
+        if self.conflict_state == "pending":
+            return "The check for conflicting claims is still running: no claim is marked as disputed yet."
+        if self.conflict_state == "failed":
+            return f"The check for conflicting claims failed ({self.conflict_trouble}): no claim is marked as disputed."
+        return ""
+
+    def conflicts(self, page: int | None = 1, about: str = "") -> Page:
+        """The conflicts, a page of rows at a time (None: every one, for a static site);
+        with `about`, those whose subject is that IRI."""
+        conflicts = self.known_conflicts()
+        if conflicts is None:
+            raise BelkgError(self.conflict_check())
+        if about:
+            positions = (self._conflicts_by or {}).get(about, [])
+            conflicts = [conflicts[i] for i in positions if conflicts[i].subject == about]
+        first, shown, previous, following = 0, conflicts, 0, 0
+        if page is not None:
+            first = (page - 1) * ROWS_PER_PAGE
+            shown = conflicts[first : first + ROWS_PER_PAGE]
+            previous = page - 1 if page > 1 else 0
+            following = page + 1 if first + ROWS_PER_PAGE < len(conflicts) else 0
+        also = {"about": about} if about else {}
+        values = {"conflicts": shown, "total": len(conflicts), "first": first,
+                  "previous": {"page": str(previous), **also} if previous else None,
+                  "next": {"page": str(following), **also} if following else None}  # fmt: skip
+        title = f"Where the sources disagree about {shorten(about)}" if about else "Where the sources disagree"
+        return Page("conflicts.html", title, values)
 
     def timeline_events(self) -> Any:
         from belkg.timeline import collect

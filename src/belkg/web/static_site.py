@@ -37,6 +37,7 @@ def write_site(pages: Pages, folder: Path, progress: Callable[[str], None] = lam
 
     renderer = Renderer(static=True)
     written = 0
+    pages.settle()  # a static site shows the conflicts and pictures, so it finds them first
 
     def write(path: str, data: str | bytes) -> None:
         nonlocal written
@@ -64,7 +65,7 @@ def write_site(pages: Pages, folder: Path, progress: Callable[[str], None] = lam
                 write(f"queries/{query.name}.{fmt}", render_graph(result, fmt))
             else:
                 write(f"queries/{query.name}.{fmt}", render(result, fmt, {}))
-    write("conflicts.html", renderer.render(pages.conflicts(), "conflicts"))
+    write("conflicts.html", renderer.render(pages.conflicts(None), "conflicts"))
     write("ontology.html", renderer.render(pages.ontology(), "ontology"))
     for ext in RDF_EXTENSIONS:
         write(f"ontology.{ext}", ontology(pages.engine, ext))
