@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -176,3 +177,25 @@ def test_staging_folders_of_killed_builds_are_removed(tiny_project, tmp_path):
     assert not dead.exists()
     assert not old.exists()
     assert live.exists()
+
+
+def test_a_big_build_read_once_stays_read_while_small_ones_come_and_go(tmp_path, monkeypatch):
+    """read_dataset keeps few datasets; the one dropped is the cheapest to read again (the
+    smallest), so the tests' session build is not parsed again after every tiny build."""
+    from belkg import build as building
+    from belkg.build import read_dataset
+
+    monkeypatch.setattr(building, "_READ", {})  # what this process has read so far is not this test's
+
+    def nquads(name: str, statements: int) -> Path:
+        path = tmp_path / name
+        lines = (f"<urn:s{i}> <urn:p> <urn:o> <urn:{name}> .\n" for i in range(statements))
+        path.write_text("".join(lines), encoding="utf-8")
+        return path
+
+    big = nquads("big.nq", 500)
+    first = read_dataset(big)
+    for number in range(5):
+        small = nquads(f"small-{number}.nq", 2)
+        assert read_dataset(small) is read_dataset(small)
+    assert read_dataset(big) is first

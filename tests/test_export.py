@@ -27,28 +27,47 @@ def exports(built) -> dict[str, bytes]:
     return {fmt: serialize(built.dataset, fmt) for fmt in ALL_FORMATS}
 
 
+@pytest.fixture(scope="module")
+def union(built) -> Graph:
+    """The union of the build's graphs, made once for the module: the tests only read it."""
+    return union_of(built.dataset)
+
+
+@pytest.fixture(scope="module")
+def statements(built, union) -> dict[bool, int]:
+    """How many statements an export holds: by whether its format keeps the graphs."""
+    return {True: _quad_count(built.dataset), False: len(union)}
+
+
+@pytest.fixture(scope="module")
+def selected(built) -> dict[str, object]:
+    """select_graphs of the build for each selection, made once: the tests only read them."""
+    from belkg.export import GRAPH_SELECTIONS
+
+    return {selection: select_graphs(built.dataset, selection) for selection in GRAPH_SELECTIONS}
+
+
 def _quad_count(dataset) -> int:
     return len(list(dataset.quads((None, None, None, None))))
 
 
 @pytest.mark.parametrize("fmt", ALL_FORMATS)
-def test_export_then_import_is_isomorphic(built, exports, fmt):
+def test_export_then_import_is_isomorphic(built, exports, union, fmt):
     reread = parse_export(exports[fmt], fmt)
     if keeps_graphs(fmt):
         assert same_dataset(built.dataset, reread)
     else:
-        assert same_graph(union_of(built.dataset), union_of(reread))
+        assert same_graph(union, union_of(reread))
 
 
 @pytest.mark.parametrize("fmt", ALL_FORMATS)
-def test_oxigraph_reads_the_same_number_of_statements(built, exports, fmt, tmp_path):
+def test_oxigraph_reads_the_same_number_of_statements(exports, statements, fmt, tmp_path):
     import pyoxigraph
 
     path = tmp_path / f"export.{fmt}"
     path.write_bytes(exports[fmt])
     parsed = list(pyoxigraph.parse(path=str(path), format=getattr(pyoxigraph.RdfFormat, OXIGRAPH_FORMATS[fmt])))
-    expected = _quad_count(built.dataset) if keeps_graphs(fmt) else len(union_of(built.dataset))
-    assert len(parsed) == expected
+    assert len(parsed) == statements[keeps_graphs(fmt)]
 
 
 def _rapper() -> str:
@@ -61,27 +80,25 @@ def _rapper() -> str:
 
 
 @pytest.mark.parametrize("fmt", sorted(RAPPER_SYNTAX))
-def test_rapper_reads_the_same_number_of_statements(built, exports, fmt, tmp_path):
+def test_rapper_reads_the_same_number_of_statements(exports, statements, fmt, tmp_path):
     path = tmp_path / f"export.{fmt}"
     path.write_bytes(exports[fmt])
     result = subprocess.run(
         [_rapper(), "-i", RAPPER_SYNTAX[fmt], "-c", str(path)], capture_output=True, text=True, check=True
     )
     count = int(re.search(r"returned (\d+) (?:triples|statements)", result.stderr).group(1))
-    expected = _quad_count(built.dataset) if keeps_graphs(fmt) else len(union_of(built.dataset))
-    assert count == expected
+    assert count == statements[keeps_graphs(fmt)]
 
 
-def test_graph_selections_split_the_dataset(built):
-    asserted = select_graphs(built.dataset, "asserted")
-    inferred = select_graphs(built.dataset, "inferred")
+def test_graph_selections_split_the_dataset(selected, statements):
+    asserted, inferred = selected["asserted"], selected["inferred"]
     names = {str(g.identifier) for g in inferred.graphs() if len(g)}
     assert names == {
         "https://w3id.org/belkg/graph/grounding",
         "https://w3id.org/belkg/graph/edges",
         "https://w3id.org/belkg/graph/inferred",
     }
-    assert _quad_count(asserted) + _quad_count(inferred) == _quad_count(built.dataset)
+    assert _quad_count(asserted) + _quad_count(inferred) == statements[True]
 
 
 def test_the_build_has_no_blank_nodes(built):
@@ -144,33 +161,33 @@ def test_export_file_is_written_atomically_and_says_so(project, session_cache, b
 
 @pytest.mark.parametrize("selection", ["all", "asserted", "inferred"])
 @pytest.mark.parametrize("fmt", ["nq", "nt"])
-def test_line_exports_stream_the_serializers_bytes(built, fmt, selection):
+def test_line_exports_stream_the_serializers_bytes(built, selected, fmt, selection):
     """`belkg export` writes N-Quads and N-Triples from the cache's lines, without rdflib:
     byte for byte what the rdflib serializers write for the same graphs."""
     from belkg.export_lines import export_lines
 
-    expected = serialize(select_graphs(built.dataset, selection), fmt)
+    expected = serialize(selected[selection], fmt)
     assert export_lines(built.entry.dataset_file, fmt, selection) == expected
 
 
 @pytest.mark.parametrize("selection", ["all", "asserted", "inferred"])
-def test_turtle_is_rdflib_s_byte_for_byte(built, selection):
+def test_turtle_is_rdflib_s_byte_for_byte(selected, selection):
     """The Turtle writer works out each prefixed name once; rdflib's own writer gives the
     same bytes."""
     from belkg.export import _turtle, union_of
 
-    union = union_of(select_graphs(built.dataset, selection))
+    union = union_of(selected[selection])
     assert _turtle(union) == union.serialize(format="turtle")
 
 
 @pytest.mark.parametrize("selection", ["all", "asserted", "inferred"])
-def test_push_payloads_from_the_lines_are_the_serializers_bytes(built, selection):
+def test_push_payloads_from_the_lines_are_the_serializers_bytes(built, selected, selection):
     """`belkg push` takes each graph's N-Triples from the cache's lines: per graph, the
     same IRI, bytes and triple count as rdflib's serializer gives, in the same order."""
     from belkg.export import graph_payloads
     from belkg.export_lines import graph_lines
 
-    expected = graph_payloads(select_graphs(built.dataset, selection))
+    expected = graph_payloads(selected[selection])
     got = list(graph_lines(built.entry.dataset_file, selection))
     assert [graph for graph, _, _ in got] == [graph for graph, _, _ in expected]
     for (graph, data, count), (_, want, want_count) in zip(got, expected, strict=True):
@@ -197,11 +214,10 @@ def test_export_nq_loads_no_rdflib(project, session_cache, built):
     assert done.stderr.decode() == "[]"
 
 
-def test_the_comparison_sees_one_changed_or_missing_statement(built):
+def test_the_comparison_sees_one_changed_or_missing_statement(built, union):
     """same_graph and same_dataset, which the export tests rely on, can fail."""
     from rdflib import Literal
 
-    union = union_of(built.dataset)
     changed = union_of(built.dataset)
     subject, predicate, obj = next(t for t in union if isinstance(t[2], Literal))
     changed.remove((subject, predicate, obj))

@@ -4,6 +4,7 @@ isomorphic (the formats without named graphs are compared as unions)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import tempfile
 from pathlib import Path
@@ -103,8 +104,11 @@ def literals(fmt: str) -> st.SearchStrategy[Literal]:
     )
 
 
+@functools.cache
 def datasets(fmt: str) -> st.SearchStrategy[Dataset]:
-    """A dataset of two non-empty named graphs of random literal statements."""
+    """A dataset of two non-empty named graphs of random literal statements. (Made once
+    per format: Hypothesis validates a strategy the first time it draws from it, and a
+    new one for each example cost a tenth of the test's time.)"""
     statement = st.tuples(st.integers(0, 3), st.sampled_from(PREDICATES), literals(fmt))
     graph = st.lists(statement, min_size=1, max_size=5)
     return st.tuples(graph, graph).map(_dataset)

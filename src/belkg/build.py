@@ -84,9 +84,11 @@ def quiet_rdflib_logging() -> None:
 
 
 # Datasets read in this process, by the identity of the file read: the tests and a
-# process that exports several formats read one build once. Kept few: each is the whole build.
+# process that exports several formats read one build once. Kept few (each is the whole
+# build); the one cheapest to read again goes first (the smallest file, the least recently
+# used of equals), so a big build is not read again for every small one read in between.
 _READ: dict[tuple[str, int, int, int], Dataset] = {}
-_READ_KEPT = 2
+_READ_KEPT = 3
 
 
 def file_identity(path: Path) -> tuple[str, int, int, int]:
@@ -100,12 +102,14 @@ def read_dataset(path: Path) -> Dataset:
     callers in this process: read it, do not change it."""
     key = file_identity(path)
     if key in _READ:
+        _READ[key] = _READ.pop(key)  # now the most recently used
         return _READ[key]
     dataset = new_dataset()
     with as_written():
         dataset.parse(path, format="nquads")
     if len(_READ) >= _READ_KEPT:
-        del _READ[next(iter(_READ))]
+        recency = {kept: order for order, kept in enumerate(_READ)}
+        del _READ[min(_READ, key=lambda kept: (kept[2], recency[kept]))]
     _READ[key] = dataset
     return dataset
 

@@ -782,8 +782,10 @@ def entity_command(
 def _network_stats(state: State, fmt: str, timeout: float, memory: int) -> None:
     from belkg.limits import within
     from belkg.network import format_measures, network_measures, story_view
+    from belkg.viz import load_renderer
 
     engine = state.engine()
+    load_renderer("json")  # networkx, before the child is forked: see its docstring
     measures = within(lambda: network_measures(story_view(engine)), timeout, memory, "stats")
     if fmt == "json":
         click.echo(json.dumps(measures.as_dict(), indent=2, ensure_ascii=False))
@@ -830,7 +832,7 @@ def viz_command(
     the -o extension.
     """
     from belkg.limits import within
-    from belkg.viz import choose_view, format_for, render
+    from belkg.viz import choose_view, format_for, load_renderer, render
 
     chosen = format_for(output, fmt)
     _check_output(output)
@@ -850,6 +852,7 @@ def viz_command(
         )  # fmt: skip
         return render(graph, chosen, title)
 
+    load_renderer(chosen)
     _write_file_or_stdout(state, output, within(draw, timeout, memory, "viz"), chosen)
 
 
@@ -861,6 +864,7 @@ def viz_command(
 def timeline_command(state: State, fmt: str | None, timeout: float, memory: int, output: str | None) -> None:
     """Events on a time axis, each date at its precision (a day, a month, a year); undated
     events placed by their bounds, or listed apart with the sources' words."""
+    from belkg.drawing import PICTURE_FORMATS, load_matplotlib
     from belkg.limits import within
     from belkg.timeline import TIMELINE_FORMATS, collect, render
     from belkg.viz import format_for
@@ -868,6 +872,8 @@ def timeline_command(state: State, fmt: str | None, timeout: float, memory: int,
     chosen = format_for(output, fmt, TIMELINE_FORMATS)
     _check_output(output)
     engine, project, headers = state.engine(), state.project(), state.cache_root() / "query-headers"
+    if chosen in PICTURE_FORMATS:
+        load_matplotlib()  # before the child is forked: see its docstring
     data = within(
         lambda: render(collect(engine, project, headers, state.conflicts(engine)), chosen), timeout, memory, "timeline"
     )

@@ -453,6 +453,24 @@ def _point(
     return (point[0], point[1]), math.degrees(math.atan2(tangent[1], tangent[0]))
 
 
+def load_matplotlib() -> None:
+    """Import matplotlib (its Agg backend, pyplot, the font list and the font the pictures
+    use) and Pillow in this process. The commands draw in a child forked for the time
+    limit (belkg.limits), which starts with what its parent has loaded: so a process that
+    draws again and again (a server, the tests) loads them once, not once per picture
+    (about a second each time)."""
+    import importlib
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    for name in ("matplotlib.pyplot", "matplotlib.patches", "matplotlib.lines", "PIL.Image"):
+        importlib.import_module(name)
+    from matplotlib import font_manager
+
+    font_manager.findfont("DejaVu Sans")
+
+
 def draw(graph: NetworkGraph, fmt: str, *, title: str | None = None, edge_labels: str = "auto") -> bytes:
     """The picture of a view as PNG or SVG bytes. edge_labels: "all", "deal" (only the
     deal roles), "none", or "auto" (all in a small view or a focus view, else "deal")."""

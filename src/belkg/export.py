@@ -9,6 +9,7 @@ and node lists are written in a fixed order (the build has no blank nodes, see s
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,17 +87,26 @@ def select_graphs(dataset: Dataset, selection: str) -> Dataset:
     return chosen
 
 
-def union_of(dataset: Dataset) -> Graph:
+def plain_graph(triples: Iterable[tuple[Node, Node, Node]] = (), *, prefixes: bool = True) -> Graph:
+    """A graph of the triples (with the project's prefixes bound), in rdflib's store
+    without contexts: a graph that is written out once needs no per-graph index, and
+    filling it takes half the time of the default store (the same bytes come out)."""
     from rdflib import Graph
 
     from belkg.namespaces import PREFIXES
 
-    union = Graph()
-    for prefix, namespace in PREFIXES.items():
-        union.bind(prefix, namespace)
-    for triple in dataset.triples((None, None, None)):
-        union.add(triple)
-    return union
+    graph = Graph(store="SimpleMemory")
+    if prefixes:
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def union_of(dataset: Dataset) -> Graph:
+    """Every triple of every graph of the dataset, once."""
+    return plain_graph(dataset.triples((None, None, None)))
 
 
 def _sorted_lines(data: bytes) -> bytes:
@@ -132,8 +142,6 @@ def _turtle(graph: Graph) -> str:
 def _trig(dataset: Dataset) -> bytes:
     """TriG assembled from each graph's Turtle (whose output order is fixed), graphs in
     IRI order, prefixes once."""
-    from rdflib import Graph
-
     from belkg.namespaces import PREFIXES
 
     prologue = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(PREFIXES.items()))
@@ -141,11 +149,7 @@ def _trig(dataset: Dataset) -> bytes:
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         if not len(graph):
             continue
-        named = Graph()
-        for prefix, namespace in PREFIXES.items():
-            named.bind(prefix, namespace)
-        for triple in graph:
-            named.add(triple)
+        named = plain_graph(graph)
         # Not indented: a long string literal may span lines, and its lines are data.
         body = "\n".join(line for line in _turtle(named).split("\n") if not line.startswith("@prefix")).strip("\n")
         parts.append(f"\n<{graph.identifier}> {{\n{body}\n}}\n")
@@ -217,15 +221,11 @@ def parse_export(data: bytes, fmt: str) -> Dataset:
 def graph_payloads(dataset: Dataset) -> list[tuple[str, bytes, int]]:
     """Each non-empty named graph as N-Triples, in IRI order: (graph IRI, bytes, triples).
     The reference for `belkg.export_lines.graph_lines`, which `belkg push` uses."""
-    from rdflib import Graph
-
     payloads = []
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         if not len(graph):
             continue
-        named = Graph()
-        for triple in graph:
-            named.add(triple)
+        named = plain_graph(graph, prefixes=False)
         payloads.append(
             (str(graph.identifier), _sorted_lines(named.serialize(format="nt", encoding="utf-8")), len(named))
         )

@@ -255,8 +255,9 @@ def _check_terms(graph: Graph, text: str, shown: str) -> None:
 
 def _add(dataset: Dataset, name: URIRef, graph: Graph) -> None:
     target = dataset.graph(name)
-    for triple in graph:
-        target.add(triple)
+    store = dataset.store
+    for triple in graph:  # to the store directly: the parser's terms are checked already
+        store.add(triple, target, quoted=False)
     for prefix, namespace in graph.namespaces():
         dataset.bind(prefix, namespace, override=False)
 

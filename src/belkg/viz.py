@@ -91,6 +91,20 @@ def default_title(graph: NetworkGraph) -> str:
     return f"belkg: {view} ({counts})"
 
 
+def load_renderer(fmt: str) -> None:
+    """Import what making a view and writing it in `fmt` needs (networkx, and matplotlib
+    for a picture) in this process, before a child is forked to do it: see
+    `belkg.drawing.load_matplotlib`."""
+    import importlib
+
+    from belkg.drawing import PICTURE_FORMATS, load_matplotlib
+
+    for name in ("networkx", "belkg.network", "belkg.interchange"):
+        importlib.import_module(name)
+    if fmt in PICTURE_FORMATS:
+        load_matplotlib()
+
+
 def render(graph: NetworkGraph, fmt: str, title: str | None = None) -> bytes:
     """The view as bytes in a format of VIEW_FORMATS."""
     from belkg.network import in_order
