@@ -415,9 +415,11 @@ def test_when_finding_the_conflicts_fails_the_pages_say_so(project, built, sessi
     assert client.get("/").status_code == 200  # the server keeps serving
 
 
+@pytest.mark.slow
 def test_entity_pages_cut_each_kind_of_claim_as_entity_card_orders_them(pages, engines):
     """The pages' query (entity-page.rq) gives entity-card's rows, in its order, for every
-    thing of the seed graph, where no kind of claim reaches the cut."""
+    thing of the seed graph, where no kind of claim reaches the cut. (Slow: the two queries
+    compared over the whole graph, 150 things and more.)"""
     from belkg.entity import card
     from belkg.web.pages import CLAIMS_PER_CUT
 
