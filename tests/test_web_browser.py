@@ -47,21 +47,26 @@ def server(project, session_cache, built, tmp_path_factory):
         yield base
 
 
-def _ready(base: str) -> None:
+def _ready(base: str, seconds: float = 600) -> None:
     """Wait until the server has found what it finds after it listens (the conflicts and
-    the pictures' graph): until then those pages answer 503, which the browser reports."""
+    the pictures' graph): until then those pages answer 503, which the browser reports.
+    The server finds them in niced children, which a busy machine (the other test
+    workers) can keep waiting for minutes."""
     import time
     import urllib.error
     import urllib.request
 
+    deadline = time.monotonic() + seconds
     for path in ("/conflicts", "/graph"):
-        for _ in range(600):
+        while True:
             try:
                 with urllib.request.urlopen(base + path, timeout=60):
                     break
             except urllib.error.HTTPError as error:
                 if error.code != 503 or "Retry-After" not in error.headers:
                     raise
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{path} still answered 503 after {seconds:g} s: {error.read().decode()[:200]}")
                 time.sleep(0.2)
 
 

@@ -158,6 +158,12 @@ def create_app(pages: Pages, limits: Limits | None = None, *, background: bool =
     # story view (the pictures' graph) and the conflicts are found in the background, in
     # children, and the pages' modules and templates loaded here, so that no child loads
     # them again.
+    # Imports first, then the children: a child forked while another thread imports a
+    # module inherits that module's import lock, held for ever, and hangs at its first
+    # import of it (networkx, for the story view).
+    pages.warm()
+    renderer.warm()
+    gc.collect()
     if background:
         find_conflicts_in_background(pages, limits)
         if pages.pictures and not pages.has_story():
@@ -167,9 +173,6 @@ def create_app(pages: Pages, limits: Limits | None = None, *, background: bool =
             pages.conflict_state = "pending"
         if not pages.has_story():
             pages.story_state = "pending"
-    pages.warm()
-    renderer.warm()
-    gc.collect()
     slots = asyncio.Semaphore(limits.concurrent)
     story_lock = threading.Lock()
 

@@ -238,6 +238,11 @@ class Pages:
             self.engine.gate.vouch(prepare(query, {}), query.text, name)
         template = _entity_page_query()
         self.engine.gate.vouch(apply_bindings(template, {"iri": Term.iri(BKD)}), template)
+        if self.pictures:  # the pictures are drawn in the server's threads: import once, first
+            from belkg.viz import load_renderer
+
+            for fmt in ("svg", "html"):
+                load_renderer(fmt)
 
     def story(self) -> Any:
         """The story view (who took part in what), computed once; a server finds it in the
