@@ -241,8 +241,7 @@ class Pages:
         if self.pictures:  # the pictures are drawn in the server's threads: import once, first
             from belkg.viz import load_renderer
 
-            for fmt in ("svg", "html"):
-                load_renderer(fmt)
+            load_renderer("svg")  # networkx and matplotlib: what the HTML view needs too
 
     def story(self) -> Any:
         """The story view (who took part in what), computed once; a server finds it in the
@@ -250,9 +249,7 @@ class Pages:
         if self._story is None:
             if self.story_state != "lazy":
                 raise StoryNotReady(self.story_trouble or "the picture of the graph is still being prepared")
-            from belkg.network import story_view
-
-            self._story = story_view(self.engine)
+            self._story = self.story_view()
         return self._story
 
     def settle(self) -> None:
@@ -590,9 +587,11 @@ class Pages:
         return Page("conflicts.html", title, values)
 
     def timeline_events(self) -> Any:
+        """The timeline's events, marked with the conflicts the pages know (found again
+        only while they are not known)."""
         from belkg.timeline import collect
 
-        return collect(self.engine, self.project, self.headers)
+        return collect(self.engine, self.project, self.headers, self.known_conflicts())
 
     def has_timeline(self) -> bool:
         return "timeline" in self._drawn
