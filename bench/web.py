@@ -1,10 +1,13 @@
 """/sparql under load: belkg serve against `oxigraph serve` on the same data, side by side.
 
-Each of 8 client threads runs the saved queries (with their defaults) in a bounded loop
-over 127.0.0.1; the report gives requests per second and p50/p99 latency for each
-server, and the requests that failed (an HTTP error or no answer in time), which count
-in the latencies too. Usage: python bench/web.py [--project DIR] [--cache-dir DIR]
-[--rounds N] [--start-timeout SECONDS]
+Both servers run at once. After an untimed warm-up, each round has 8 client threads run
+every saved query (with its defaults) once against each server in turn, over 127.0.0.1,
+the order of the two servers alternating from round to round, so that other work on the
+machine weighs on both alike. The report gives requests per second and p50/p99 latency
+for each server over all rounds, the ratio per round, and the requests that failed (an
+HTTP error or no answer in time), which count in the latencies too.
+Usage: python bench/web.py [--project DIR] [--cache-dir DIR] [--rounds N] [--warm-up N]
+[--start-timeout SECONDS]
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,11 +91,37 @@ def _load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def _oxigraph(binary: str, work: Path, dataset: Path) -> Iterator[str]:
+    """`oxigraph serve-read-only` over the dataset, loaded into a store on disk: its /query URL."""
+    subprocess.run([binary, "load", "--location", str(work / "ox"), "--file", str(dataset)],
+                   check=True, capture_output=True)  # fmt: skip
+    port = free_port()
+    command = [binary, "serve-read-only", "--location", str(work / "ox"), "--bind", f"127.0.0.1:{port}",
+               "--union-default-graph"]  # fmt: skip
+    url = f"http://127.0.0.1:{port}/query"
+    with running(command, work / "oxigraph.log", f"{url}?query=ASK%7B%7D", 60, "oxigraph"):
+        yield url
+
+
+Run = tuple[float, list[float], dict[str, list[str]]]  # seconds, latencies, why requests failed
+
+
+def _merged(runs: list[Run]) -> Run:
+    failed: dict[str, list[str]] = {}
+    for _, _, whys in runs:
+        for name, why in whys.items():
+            failed.setdefault(name, []).extend(why)
+    return sum(run[0] for run in runs), [latency for run in runs for latency in run[1]], failed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--project", default=str(ROOT))
     parser.add_argument("--cache-dir", default=None, help="the build cache (default: belkg's)")
-    parser.add_argument("--rounds", type=int, default=2, help="times each client runs every saved query")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="rounds; in each, each client runs every saved query once against each server, "
+                        "the servers' order alternating")  # fmt: skip
+    parser.add_argument("--warm-up", type=int, default=1, help="untimed rounds against each server first")
     parser.add_argument("--start-timeout", type=float, default=900.0, help="seconds belkg serve may take to start")
     options = parser.parse_args()
     project = Project(Path(options.project))
@@ -98,41 +129,35 @@ def main() -> None:
     queries = [(query.name, prepare(query, {})) for query in load_catalogue(project.queries_dir)]
     work = Path(tempfile.mkdtemp(prefix="belkg-bench-web-"))
     try:
-        cache = entry.folder.parent
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "belkg.cli", "--project", str(project.root), "--cache-dir", str(cache),
-                   "-q", "serve", "--port", str(port)]  # fmt: skip
+        command = [sys.executable, "-m", "belkg.cli", "--project", str(project.root), "--cache-dir",
+                   str(entry.folder.parent), "-q", "serve", "--port", str(port)]  # fmt: skip
+        binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
         began = time.perf_counter()
         with running(command, work / "belkg.log", f"{base}/sparql?query=ASK%7B%7D", options.start_timeout, "belkg"):
             print(f"belkg serve started in {time.perf_counter() - began:.1f} s; load average {_load_average()}")
-            belkg = _load(f"{base}/sparql", queries, options.rounds)
-        print(f"load average after belkg serve: {_load_average()}", flush=True)
-        binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-        began = time.perf_counter()
-        subprocess.run([binary, "load", "--location", str(work / "ox"), "--file", str(entry.dataset_file)],
-                       check=True, capture_output=True)  # fmt: skip
-        port = free_port()
-        server = subprocess.Popen(
-            [binary, "serve-read-only", "--location", str(work / "ox"), "--bind", f"127.0.0.1:{port}",
-             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            print(f"oxigraph loaded and started in {time.perf_counter() - began:.1f} s; load average {_load_average()}")
-            oxigraph = _load(f"http://127.0.0.1:{port}/query", queries, options.rounds)
-        finally:
-            server.terminate()
-            server.wait()
-        print(f"load average after oxigraph serve: {_load_average()}")
-        print(_report("belkg serve", *belkg))
-        print(_report("oxigraph serve", *oxigraph))
+            began = time.perf_counter()
+            with contextmanager(_oxigraph)(binary, work, entry.dataset_file) as oxigraph_url:
+                print(f"oxigraph loaded and started in {time.perf_counter() - began:.1f} s")
+                servers = {"belkg serve": f"{base}/sparql", "oxigraph serve": oxigraph_url}
+                for _ in range(options.warm_up):
+                    for url in servers.values():
+                        _load(url, queries, 1)
+                runs: dict[str, list[Run]] = {name: [] for name in servers}
+                for number in range(options.rounds):
+                    order = list(servers) if number % 2 == 0 else list(reversed(servers))
+                    for name in order:
+                        runs[name].append(_load(servers[name], queries, 1))
+                print(f"load average after the rounds: {_load_average()}")
+        results = {name: _merged(made) for name, made in runs.items()}
+        for name, result in results.items():
+            print(_report(name, *result))
+        belkg, oxigraph = results["belkg serve"], results["oxigraph serve"]
         print(f"belkg / oxigraph throughput: {(len(belkg[1]) / belkg[0]) / (len(oxigraph[1]) / oxigraph[0]):.2f}")
+        pairs = zip(runs["belkg serve"], runs["oxigraph serve"], strict=True)
+        each = [(len(b[1]) / b[0]) / (len(o[1]) / o[0]) for b, o in pairs]
+        print("per round: " + ", ".join(f"{ratio:.2f}" for ratio in each))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

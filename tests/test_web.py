@@ -481,3 +481,20 @@ def test_the_conflicts_about_one_thing_a_page_at_a_time(client, pages):
     assert f"pair by pair ({len(about)})" in response.text
     assert response.text.count("<tr><td>") == min(len(about), 200)
     assert client.get("/conflicts", params={"about": "not an iri"}).status_code == 400
+
+
+def test_sparql_over_the_limits_is_stopped_and_the_endpoint_answers_after(pages):
+    limited = TestClient(create_app(pages, Limits(timeout=3, memory=1536, concurrent=2), background=False))
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?f"
+    ask = {"query": "ASK { ?s ?p ?o }"}
+    for query, error in [
+        (runaway, "query: the query ran longer than 3 s and was stopped; raise --timeout or narrow the query"),
+        (hungry, "query: the query needed more than 1536 MiB of memory and was stopped; raise --memory or narrow "
+                 "the query"),
+    ]:  # fmt: skip
+        response = limited.get("/sparql", params={"query": query}, headers={"Accept": "application/json"})
+        assert (response.status_code, response.json()) == (400, {"error": error, "status": 400})
+        for _ in range(3):  # each of the two workers, one of them new
+            answer = limited.get("/sparql", params=ask, headers={"Accept": "application/sparql-results+json"})
+            assert answer.json() == {"head": {}, "boolean": True}

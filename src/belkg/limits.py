@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from belkg.errors import BelkgError
 
@@ -92,14 +92,14 @@ def _limit_memory(mebibytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _memory_error(memory: int | None, where: str | None) -> BelkgError:
+def over_memory_error(memory: int | None, where: str | None) -> BelkgError:
     return BelkgError(
         f"the query needed more than {memory} MiB of memory and was stopped; raise --memory or narrow the query",
         where,
     )
 
 
-def _timeout_error(seconds: float, where: str | None) -> BelkgError:
+def over_time_error(seconds: float, where: str | None) -> BelkgError:
     return BelkgError(
         f"the query ran longer than {seconds:g} s and was stopped; raise --timeout or narrow the query", where
     )
@@ -120,7 +120,6 @@ def within(
         return work()
     if _one_shot:
         return _watched(work, seconds or None, memory or None, where, timeout_error)
-    import gc
     import pickle
     import select
     import signal
@@ -134,28 +133,12 @@ def within(
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - runs in the child process
-        # The collector leaves the parent's objects alone: scanning them would write to
-        # (and so copy) every page of a server's heap, in each child.
-        gc.freeze()
         os.close(read_end)
         try:
-            _die_with(parent)
-            _quiet_stderr()
-            if memory:
-                _limit_memory(memory)
-            try:
-                # The gate's analyses of new query texts come back with the result, so
-                # the parent (a server, a test run) parses each text once.
-                outcome: tuple[object, ...] = ("ok", work(), safety.learned_since(known))
-            except BelkgError as error:
-                outcome = ("error", error.message, error.location, error.detail)
-            except MemoryError:
-                outcome = ("memory",)
-            except SystemError as error:  # an extension whose allocation failed returned NULL
-                failed = memory and "without exception set" in str(error)
-                outcome = ("memory",) if failed else ("error", f"failed: SystemError: {error}", where, None)
-            except BaseException as error:  # the child must always report and exit
-                outcome = ("error", f"failed: {type(error).__name__}: {error}", where, None)
+            enter_child(parent, memory)
+            # The gate's analyses of new query texts come back with the result, so the
+            # parent (a server, a test run) parses each text once.
+            outcome = outcome_of(lambda: (work(), safety.learned_since(known)), memory, where)
             try:
                 data = pickle.dumps(outcome)
             except MemoryError:
@@ -173,7 +156,7 @@ def within(
             while True:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if (remaining is not None and remaining <= 0) or not select.select([stream], [], [], remaining)[0]:
-                    raise timeout_error() if timeout_error else _timeout_error(seconds or 0, where)
+                    raise timeout_error() if timeout_error else over_time_error(seconds or 0, where)
                 chunk = stream.read(1 << 16)
                 if not chunk:
                     break
@@ -185,22 +168,61 @@ def within(
             os.kill(child, signal.SIGKILL)
             os.waitpid(child, 0)
     if not chunks:
-        if os.WIFSIGNALED(status):
-            # A failed allocation in Oxigraph's Rust code aborts the process.
-            if memory:
-                raise _memory_error(memory, where)
-            raise BelkgError(f"the query process was killed by signal {os.WTERMSIG(status)}", where)
-        raise BelkgError("the query process ended without a result", where)
-    outcome = pickle.loads(b"".join(chunks))
+        raise ended_error(status, memory, where)
+    value, learned = result_of(pickle.loads(b"".join(chunks)), memory, where)
+    safety.keep_learned(learned)
+    return cast(T, value)
+
+
+def enter_child(parent: int, memory: int | None) -> None:
+    """Set up a forked child that works for `parent`: dies with it, writes nothing to the
+    terminal, and is capped at `memory` MiB."""
+    import gc
+
+    # The collector leaves the parent's objects alone: scanning them would write to (and
+    # so copy) every page of a server's heap, in each child.
+    gc.freeze()
+    _die_with(parent)
+    _quiet_stderr()
+    if memory:
+        _limit_memory(memory)
+
+
+def outcome_of(work: Callable[[], object], memory: int | None, where: str | None) -> tuple[object, ...]:
+    """work()'s result or failure, in a child, as a picklable value for `result_of`."""
+    try:
+        return ("ok", work())
+    except BelkgError as error:
+        return ("error", error.message, error.location, error.detail)
+    except MemoryError:
+        return ("memory",)
+    except SystemError as error:  # an extension whose allocation failed returned NULL
+        failed = memory and "without exception set" in str(error)
+        return ("memory",) if failed else ("error", f"failed: SystemError: {error}", where, None)
+    except BaseException as error:  # the child must always report
+        return ("error", f"failed: {type(error).__name__}: {error}", where, None)
+
+
+def result_of(outcome: tuple[object, ...], memory: int | None, where: str | None) -> Any:
+    """The value an `outcome_of` carried back from a child, or the error it reported."""
     if outcome[0] == "memory":
-        raise _memory_error(memory, where)
+        raise over_memory_error(memory, where)
     if outcome[0] == "error":
         location, detail = outcome[2], outcome[3]
         raise BelkgError(
             str(outcome[1]), None if location is None else str(location), None if detail is None else str(detail)
         )
-    safety.keep_learned(cast("dict[str, safety.Analysis]", outcome[2]))
-    return cast(T, outcome[1])
+    return outcome[1]
+
+
+def ended_error(status: int, memory: int | None, where: str | None) -> BelkgError:
+    """Why a child that ended without an answer (its exit status from waitpid) did so."""
+    if os.WIFSIGNALED(status):
+        # A failed allocation in Oxigraph's Rust code aborts the process.
+        if memory:
+            return over_memory_error(memory, where)
+        return BelkgError(f"the query process was killed by signal {os.WTERMSIG(status)}", where)
+    return BelkgError("the query process ended without a result", where)
 
 
 def _resident_mib() -> float:
@@ -249,9 +271,9 @@ def _watched(
     def watch() -> None:
         while not done.wait(_WATCH_INTERVAL):
             if deadline is not None and time.monotonic() >= deadline:
-                stop(timeout_error() if timeout_error else _timeout_error(seconds or 0, where))
+                stop(timeout_error() if timeout_error else over_time_error(seconds or 0, where))
             if allowed is not None and _resident_mib() > allowed:
-                stop(_memory_error(memory, where))
+                stop(over_memory_error(memory, where))
 
     watchdog = threading.Thread(target=watch, name="belkg-limits", daemon=True)
     watchdog.start()
@@ -259,6 +281,6 @@ def _watched(
         try:
             return work()
         except MemoryError:
-            raise _memory_error(memory, where) from None
+            raise over_memory_error(memory, where) from None
     finally:
         done.set()

@@ -8,9 +8,10 @@ work around) and uvicorn the server (`belkg.web.server`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -31,6 +32,7 @@ from belkg.web.linked import RDF_EXTENSIONS, describe, ontology, wants_rdf
 from belkg.web.pages import NotFound, Pages, StoryNotReady
 from belkg.web.protocol import ProtocolError, negotiate, read_request
 from belkg.web.render import Renderer
+from belkg.workers import WorkerPool
 
 # The pages ask for nothing from another host, and run only the package's own script.
 CSP = (
@@ -145,6 +147,46 @@ def prepare_story_in_background(pages: Pages, limits: Limits) -> threading.Threa
     )  # fmt: skip
 
 
+def _answer_query(pages: Pages, text: str, accept: str | None, fmt: str | None) -> tuple[bytes, str]:
+    """A /sparql request's answer: the result in the negotiated format, and its media type."""
+    result = pages.engine.run(text, "query")
+    fmt, media = negotiate(accept, result.kind, fmt)
+    if result.kind == "graph":
+        return render_graph(result, fmt), media
+    charset = "; charset=utf-8" if media.startswith("text/") else ""
+    return render(result, fmt, {}).encode("utf-8"), media + charset
+
+
+def _download(pages: Pages, name: str, given: dict[str, str], ext: str) -> tuple[bytes, str]:
+    """A saved query's results as a file in the format of ext."""
+    from belkg.querying import run
+
+    saved = pages.saved(name)
+    values = {p.name: given.get(p.name, p.default or "") for p in saved.params}
+    result = run(pages.engine, saved, {k: v for k, v in values.items() if v})
+    fmt, media = negotiate(None, result.kind, ext)
+    if result.kind == "graph":
+        return render_graph(result, fmt), media
+    return render(result, fmt, {}).encode("utf-8"), media
+
+
+def query_workers(pages: Pages, limits: Limits) -> WorkerPool:
+    """The workers that run what depends on the store alone (the /sparql endpoint, saved
+    queries' downloads, linked data), forked once: a fork per request would cost more
+    than most queries. A request is the name of one of the calls below and its arguments."""
+    calls: dict[str, Callable[..., Any]] = {
+        "sparql": lambda *args: _answer_query(pages, *args),
+        "download": lambda *args: _download(pages, *args),
+        "describe": lambda *args: describe(pages.engine, *args),
+        "ontology": lambda *args: ontology(pages.engine, *args),
+    }
+
+    def handle(request: tuple[Any, ...]) -> tuple[Any, ...]:
+        return _kept(lambda: calls[request[0]](*request[1:]))
+
+    return WorkerPool(handle, limits.concurrent, limits.timeout or None, limits.memory or None, "query")
+
+
 def create_app(pages: Pages, limits: Limits | None = None, *, background: bool = True) -> Starlette:
     """The application over a Pages (its engine holding the build). It listens before the
     conflicts and the story view are known: with `background`, it finds them in child
@@ -164,6 +206,7 @@ def create_app(pages: Pages, limits: Limits | None = None, *, background: bool =
     pages.warm()
     renderer.warm()
     gc.collect()
+    workers = query_workers(pages, limits)
     if background:
         find_conflicts_in_background(pages, limits)
         if pages.pictures and not pages.has_story():
@@ -195,18 +238,26 @@ def create_app(pages: Pages, limits: Limits | None = None, *, background: bool =
     async def limited(work: Callable[[], Any], *, fork: bool = True) -> Any:
         """Run work in a thread, at most `concurrent` at once; with fork (for all work
         that queries), in a child process under the time and memory limits."""
+        if not fork:
+            return await in_slot(work)
+        return unkept(await in_slot(lambda: within(lambda: _kept(work), limits.timeout or None,
+                                                   limits.memory or None, "query")))  # fmt: skip
+
+    async def pooled(*request: Any) -> Any:
+        """A request to the query workers, in a slot as `limited`."""
+        return unkept(await in_slot(lambda: workers.run(request)))
+
+    async def in_slot(work: Callable[[], Any]) -> Any:
         try:
             await asyncio.wait_for(slots.acquire(), limits.wait)
         except TimeoutError:
             raise HTTPError(503, f"{limits.concurrent} queries are running; try again in a moment") from None
         try:
-            if not fork:
-                return await run_in_threadpool(work)
-            outcome = await run_in_threadpool(
-                within, lambda: _kept(work), limits.timeout or None, limits.memory or None, "query"
-            )
+            return await run_in_threadpool(work)
         finally:
             slots.release()
+
+    def unkept(outcome: tuple[Any, ...]) -> Any:
         if outcome[0] == "missing":
             raise NotFound(outcome[1])
         if outcome[0] == "protocol":
@@ -245,18 +296,7 @@ def create_app(pages: Pages, limits: Limits | None = None, *, background: bool =
             here = f"queries/{name}"
             return html(await limited(lambda: renderer.render(pages.query(name, given, number), here)))
 
-        def download() -> tuple[bytes, str]:
-            from belkg.querying import run
-
-            saved = pages.saved(name)
-            values = {p.name: given.get(p.name, p.default or "") for p in saved.params}
-            result = run(pages.engine, saved, {k: v for k, v in values.items() if v})
-            fmt, media = negotiate(None, result.kind, ext)
-            if result.kind == "graph":
-                return render_graph(result, fmt), media
-            return render(result, fmt, {}).encode("utf-8"), media
-
-        data, media = await limited(download)
+        data, media = await pooled("download", name, given, ext)
         return Response(data, media_type=media)
 
     async def editor(request: Request) -> Response:
@@ -277,7 +317,7 @@ def create_app(pages: Pages, limits: Limits | None = None, *, background: bool =
         if ext:
             if ext not in RDF_EXTENSIONS:
                 raise HTTPError(404, f"no .{ext} here: use .ttl, .jsonld, .nt or .rdf")
-            data = await limited(lambda: describe(pages.engine, iri, ext))
+            data = await pooled("describe", iri, ext)
             return Response(data, media_type=RDF_EXTENSIONS[ext][1], headers={"Vary": "Accept"})
         part = request.query_params.get("part", "")
         number = page_number(request)
@@ -298,7 +338,7 @@ def create_app(pages: Pages, limits: Limits | None = None, *, background: bool =
         if ext:
             if ext not in RDF_EXTENSIONS:
                 raise HTTPError(404, f"no .{ext} here: use .ttl, .jsonld, .nt or .rdf")
-            data = await limited(lambda: ontology(pages.engine, ext))
+            data = await pooled("ontology", ext)
             return Response(data, media_type=RDF_EXTENSIONS[ext][1], headers={"Vary": "Accept"})
         text = await limited(lambda: renderer.render(pages.ontology(), "ontology"))
         return HTMLResponse(text, headers={"Vary": "Accept"})
@@ -360,17 +400,7 @@ def create_app(pages: Pages, limits: Limits | None = None, *, background: bool =
         )
         if parsed.default_graphs or parsed.named_graphs:
             raise ProtocolError("default-graph-uri and named-graph-uri are not supported; use FROM in the query")
-        accept = request.headers.get("accept")
-
-        def answer() -> tuple[bytes, str]:
-            result = pages.engine.run(parsed.query, "query")
-            fmt, media = negotiate(accept, result.kind, parsed.format)
-            if result.kind == "graph":
-                return render_graph(result, fmt), media
-            charset = "; charset=utf-8" if media.startswith("text/") else ""
-            return render(result, fmt, {}).encode("utf-8"), media + charset
-
-        data, media = await limited(answer)
+        data, media = await pooled("sparql", parsed.query, request.headers.get("accept"), parsed.format)
         return Response(data, media_type=media, headers={"Vary": "Accept"})
 
     routes = [
@@ -422,8 +452,16 @@ def create_app(pages: Pages, limits: Limits | None = None, *, background: bool =
     async def not_allowed(request: Request, exc: Exception) -> Response:
         return error_response(request, 405, f"{request.method} is not allowed at {request.url.path}")
 
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            workers.close()
+
     return Starlette(
         routes=routes,
         middleware=[Middleware(BaseHTTPMiddleware, dispatch=guard)],
         exception_handlers={404: missing, 405: not_allowed},
+        lifespan=lifespan,
     )
