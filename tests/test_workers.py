@@ -29,6 +29,8 @@ def _handle(request: tuple[str, Any]) -> Any:
         raise ValueError(value)
     if kind == "exit":
         os._exit(3)
+    if kind == "lock":
+        return threading.Lock()
     return value
 
 
@@ -150,3 +152,10 @@ def test_a_worker_replaced_from_a_thread_outlives_that_thread(pool):
     time.sleep(0.2)
     assert all(_alive(pid) for pid in pool.pids())
     assert [pool.run(("echo", n)) for n in range(4)] == [0, 1, 2, 3]
+
+
+def test_an_answer_that_cannot_cross_the_pipe_is_an_error(pool):
+    with pytest.raises(BelkgError) as caught:
+        pool.run(("lock", None))
+    assert str(caught.value).startswith("query: failed: TypeError: cannot pickle")
+    assert pool.run(("echo", 1)) == 1

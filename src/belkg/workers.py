@@ -44,6 +44,7 @@ class _Worker:
     requests: int  # the pipe the worker reads requests from
     answers: int  # the pipe it writes answers to
     served: int = 0
+    reaped: bool = False  # its exit status is collected
 
 
 class _Ended(Exception):
@@ -84,6 +85,8 @@ def _serve(handle: Callable[[Any], Any], requests: int, answers: int, memory: in
             data = pickle.dumps(outcome)
         except MemoryError:
             data = pickle.dumps(("memory",))
+        except Exception as error:  # an answer that cannot be pickled
+            data = pickle.dumps(("error", f"failed: {type(error).__name__}: {error}", where, None))
         _write_message(answers, data)
 
 
@@ -91,6 +94,8 @@ def _stop(worker: _Worker) -> None:
     for fd in (worker.requests, worker.answers):
         with contextlib.suppress(OSError):
             os.close(fd)
+    if worker.reaped:  # its process id may be another process's by now
+        return
     try:
         os.kill(worker.pid, signal.SIGKILL)
         os.waitpid(worker.pid, 0)
@@ -204,26 +209,24 @@ class WorkerPool:
             raise BelkgError("the query workers have stopped", self._where)
         worker = self._idle.get()
         deadline = None if self._seconds is None else time.monotonic() + self._seconds
+        outcome: tuple[object, ...] = ()
         try:
             _write_message(worker.requests, pickle.dumps(request))
             size = int.from_bytes(_read_exactly(worker.answers, _HEADER, deadline), "big")
             outcome = pickle.loads(_read_exactly(worker.answers, size, deadline))
-            if outcome[0] == "memory":  # what a worker holds after a failed allocation is unknown
-                worker.served = self._recycle
         except TimeoutError:
-            worker = self._replace(worker)
             raise over_time_error(self._seconds or 0, self._where) from None
         except (_Ended, BrokenPipeError):
             _, status = os.waitpid(worker.pid, 0)
-            self._forker.forget(worker)
-            for fd in (worker.requests, worker.answers):
-                os.close(fd)
-            worker = self._forker.fork()
+            worker.reaped = True
             raise ended_error(status, self._memory, self._where) from None
         finally:
             if not self._closed:
                 worker.served += 1
-                if worker.served >= self._recycle:
+                # A worker that did not answer is replaced whatever stopped it (its answer
+                # could still come, to the next request); so is one whose allocation failed,
+                # as what it holds since is unknown.
+                if not outcome or outcome[0] == "memory" or worker.served >= self._recycle:
                     worker = self._replace(worker)
                 self._idle.put(worker)
         return result_of(outcome, self._memory, self._where)
