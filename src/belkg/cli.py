@@ -84,7 +84,7 @@ def global_options() -> list[click.Parameter]:
 
 # Shown under each command's help; tests/test_help.py runs every one of them.
 EXAMPLES = {
-    "build": ["belkg build", "belkg build --force -q"],
+    "build": ["belkg build --force -q", "belkg build --precompute"],
     "validate": ["belkg validate", "belkg validate --format json"],
     "coverage": ["belkg coverage --seed 002", "belkg coverage --all --format json"],
     "export": ["belkg export -o belkg.trig", "belkg export --graphs asserted --format ttl -o asserted.ttl"],
@@ -230,9 +230,10 @@ class State:
         again."""
         from belkg.querying import open_engine
 
-        checks = self.cache_root() / "query-checks"
+        root = self.cache_root()
         entry = self.entry()
-        options = {"inference": inference, "allow_network": self.allow_network, "checks_cache": checks, "extra": extra}
+        options = {"inference": inference, "allow_network": self.allow_network, "checks_cache": root / "query-checks",
+                   "extra": extra, "kept": root / "views"}  # fmt: skip
         try:
             return open_engine(entry, name, **options)
         except (OSError, RuntimeError):
@@ -361,12 +362,20 @@ def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: b
 
 @cli.command("build")
 @click.option("--force", is_flag=True, help="Rebuild even if the cache is up to date.")
+@click.option(
+    "--precompute",
+    is_flag=True,
+    help="Then run every saved query with its defaults, keeping the slow ones' results beside the cache.",
+)
 @build_engine_options
 @pass_state
-def build_command(state: State, force: bool, reasoner: str, validator: str) -> None:
+def build_command(state: State, force: bool, precompute: bool, reasoner: str, validator: str) -> None:
     """Load, ground, validate, derive edges, reason, and cache the result.
 
     A cached build is reused only if it was made by the same reasoner and validator.
+    Any query whose answer took 0.25 s or more is kept beside the cache, and read back
+    when the same text runs again on the same build; --precompute finds the saved
+    queries' answers now.
     """
     result = state.build(force=force, reasoner=reasoner, validator=validator)
     counts = result.entry.manifest.get("triples_per_graph", {})
@@ -378,6 +387,15 @@ def build_command(state: State, force: bool, reasoner: str, validator: str) -> N
     else:
         timing = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.seconds.items())
         state.say(f"built: {timing}")
+    if precompute:
+        from belkg.catalogue import load_catalogue
+        from belkg.kept_results import precompute as run_saved_queries
+
+        done = run_saved_queries(state.engine(), load_catalogue(state.project().queries_dir), state.progress)
+        for failed in (item for item in done if item.error):
+            click.echo(f"warning: {failed.error}", err=True)
+        kept = sum(item.kept for item in done)
+        state.say(f"precomputed: {len(done)} saved queries in {sum(i.seconds for i in done):.2f} s, {kept} kept")
     if result.findings:
         click.echo(f"{len(result.findings)} finding(s): run `belkg validate` to see them", err=True)
         sys.exit(EXIT_FINDINGS)

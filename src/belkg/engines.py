@@ -9,15 +9,19 @@ the graphs it names, as SPARQL says. Every query passes the safety gate first
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from belkg.errors import BelkgError
 from belkg.prefixes import DERIVED_GRAPHS
-from belkg.safety import Gate
+from belkg.safety import Checked, Gate
 from belkg.terms import Term
 from belkg.user_data import UserData
+
+if TYPE_CHECKING:
+    from belkg.kept_results import Shelf
 
 ENGINES = ("oxigraph", "rdflib")
 
@@ -73,9 +77,12 @@ class OxigraphEngine:
         extra: UserData | None = None,
         nquads: Path | None = None,
         in_memory: bool = False,
+        kept: Path | None = None,
     ) -> None:
         """With `extra` (the user's own statements), the build's N-Quads (`nquads`) and
-        those are loaded into a store in memory, for this engine only."""
+        those are loaded into a store in memory, for this engine only. With `kept` (a
+        folder), slow queries' results are kept there and read back (belkg.kept_results);
+        not with `extra`, which is this engine's alone."""
         import pyoxigraph
 
         self._ox = pyoxigraph
@@ -92,6 +99,11 @@ class OxigraphEngine:
         self.inference = inference
         self.graphs = [graph for graph in self._store.named_graphs() if inference or graph.value not in DERIVED_GRAPHS]
         self.gate = Gate((graph.value for graph in self.graphs), allow_network=allow_network, cache_dir=checks_cache)
+        self.shelf: Shelf | None = None
+        if kept is not None and extra is None:
+            from belkg.kept_results import Shelf
+
+            self.shelf = Shelf(kept, store_dir.parent.name, inference)
 
     def values(self, subject: str, predicate: str) -> list[Term]:
         """The objects of one subject and predicate in the graphs a query reads by default
@@ -107,8 +119,19 @@ class OxigraphEngine:
         return [from_oxigraph(term) for term in found]
 
     def run(self, text: str, where: str | None = None) -> QueryResult:
-        ox = self._ox
         checked = self.gate.check(text, where)
+        if self.shelf is None:
+            return self._run(checked, where)
+        kept = self.shelf.read(checked.text)
+        if kept is not None:
+            return kept
+        began = time.perf_counter()
+        result = self._run(checked, where)
+        self.shelf.keep(checked.text, result, time.perf_counter() - began)
+        return result
+
+    def _run(self, checked: Checked, where: str | None) -> QueryResult:
+        ox = self._ox
         options: dict[str, Any] = {}
         if checked.default_graphs is not None and checked.named_graphs is not None:
             options["default_graph"] = [ox.NamedNode(iri) for iri in checked.default_graphs]

@@ -36,11 +36,13 @@ def open_engine(
     checks_cache: Path | None = None,
     extra: UserData | None = None,
     in_memory: bool = False,
+    kept: Path | None = None,
 ) -> Engine:
     """An engine over a build, its queries passed by a gate that allows the network only
     if asked (and keeps its verdicts in checks_cache, if given); with `extra`, the
     user's own statements beside the build's graphs (see belkg.user_data); Oxigraph's
-    store copied into memory if asked."""
+    store copied into memory if asked; slow queries' results kept in the folder `kept`
+    and read back (Oxigraph, without `extra`; see belkg.kept_results)."""
     if name == "oxigraph":
         return OxigraphEngine(
             entry.store_dir,
@@ -50,6 +52,7 @@ def open_engine(
             extra=extra,
             nquads=entry.dataset_file,
             in_memory=in_memory,
+            kept=kept,
         )
     if name == "rdflib":
         return RdflibEngine(

@@ -1,0 +1,139 @@
+"""Query results kept beside the build, so that a query already answered on a build is
+read back, not run again.
+
+A build never changes once written (its folder is named by the hash of its inputs), so
+a result stays true as long as the build, belkg's version, whether the engine infers and
+the exact query text (its parameters bound) are the same: the kept file's name is a hash
+of all of them, and a change to any finds the result anew. Only results that took at
+least `keep_after` seconds to find are kept (a quick query is cheaper to run than to
+read), and none over MAX_BYTES. The safety gate still decides on every run, kept or not,
+before anything is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from belkg.catalogue import SavedQuery
+from belkg.engines import Engine, QueryResult
+from belkg.errors import BelkgError
+from belkg.terms import Term
+
+KEEP_AFTER = 0.25  # seconds: a result found faster is not kept
+MAX_BYTES = 64 << 20
+_FORMAT = "belkg-result-1"
+
+
+class Shelf:
+    """Where the results of queries on one build are kept: `folder` (the cache's views/)."""
+
+    def __init__(self, folder: Path, build: str, inference: bool, keep_after: float | None = None) -> None:
+        self.folder = folder
+        self.build = build
+        self.inference = inference
+        self.keep_after = KEEP_AFTER if keep_after is None else keep_after
+
+    def path(self, text: str) -> Path:
+        from belkg import __version__
+
+        parts = (_FORMAT, __version__, self.build, "inferred" if self.inference else "asserted", text)
+        return self.folder / f"result-{hashlib.sha256(chr(0).join(parts).encode()).hexdigest()[:40]}.json"
+
+    def read(self, text: str) -> QueryResult | None:
+        """The result kept for text, or None if there is none (or it is damaged)."""
+        try:
+            return _decoded(json.loads(self.path(text).read_bytes()), text)
+        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            return None
+
+    def keep(self, text: str, result: QueryResult, seconds: float) -> None:
+        """Keep result if finding it took keep_after seconds or more, whole or not at all;
+        a result that cannot be written is only found again next time."""
+        if seconds < self.keep_after:
+            return
+        from belkg.atomic import write_atomically
+
+        data = json.dumps(_encoded(result, text), separators=(",", ":")).encode("utf-8")
+        if len(data) > MAX_BYTES:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.path(text), data)
+        except (OSError, BelkgError):
+            pass
+
+
+def _term(term: Term) -> list[str | None]:
+    return [term.kind, term.value, term.datatype, term.language]
+
+
+def _from(fields: list[Any]) -> Term:
+    kind, value, datatype, language = fields
+    if kind not in ("uri", "bnode", "literal") or not isinstance(value, str):
+        raise ValueError("not a term")
+    return Term(kind, value, datatype, language)
+
+
+def _encoded(result: QueryResult, text: str) -> dict[str, Any]:
+    return {
+        "text": text,
+        "kind": result.kind,
+        "variables": result.variables,
+        "rows": [{name: _term(term) for name, term in row.items()} for row in result.rows],
+        "boolean": result.boolean,
+        "triples": [[_term(term) for term in triple] for triple in result.triples],
+    }
+
+
+def _decoded(data: dict[str, Any], text: str) -> QueryResult | None:
+    if data["text"] != text:  # a hash collision, or a file from elsewhere
+        return None
+    triples = [(_from(s), _from(p), _from(o)) for s, p, o in data["triples"]]
+    return QueryResult(
+        data["kind"],
+        variables=list(data["variables"]),
+        rows=[{name: _from(fields) for name, fields in row.items()} for row in data["rows"]],
+        boolean=data["boolean"],
+        triples=triples,
+    )
+
+
+@dataclass(frozen=True)
+class Precomputed:
+    name: str
+    seconds: float
+    kept: bool  # slow enough to keep
+    error: str | None = None  # why the query failed, if it did
+
+
+def precompute(
+    engine: Engine, queries: list[SavedQuery], progress: Callable[[str], None] | None = None
+) -> list[Precomputed]:
+    """Run each saved query with its defaults on an engine that keeps results, so that
+    later runs of the same texts read them: what `belkg build --precompute` does. A query
+    with a required parameter has no default run, and is left out; a query that fails is
+    reported, not raised (the build stands)."""
+    from belkg.querying import prepare
+
+    shelf = getattr(engine, "shelf", None)
+    done: list[Precomputed] = []
+    for query in queries:
+        if any(param.required and not param.default for param in query.params):
+            continue
+        if progress is not None:
+            progress(f"precomputing {query.name}")
+        began = time.perf_counter()
+        try:
+            engine.run(prepare(query, {}), query.name)
+        except BelkgError as error:
+            done.append(Precomputed(query.name, time.perf_counter() - began, False, str(error)))
+            continue
+        seconds = time.perf_counter() - began
+        done.append(Precomputed(query.name, seconds, shelf is not None and seconds >= shelf.keep_after))
+    return done

@@ -1,0 +1,115 @@
+"""Results kept beside the build: read back equal to the live query, keyed by everything
+that decides the answer, never read past the safety gate, never of the user's --data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from belkg import kept_results
+from belkg.catalogue import load_catalogue
+from belkg.engines import OxigraphEngine, QueryResult
+from belkg.errors import BelkgError
+from belkg.kept_results import Shelf, precompute
+from belkg.querying import prepare
+from belkg.terms import Term
+
+ANY_TRIPLE = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+MADE_UP = QueryResult("select", ["s"], [{"s": Term.iri("https://example.org/only-in-the-kept-file")}])
+
+
+@pytest.fixture
+def keeping(built, tmp_path):
+    """An engine over the session's build that keeps every result, however quick."""
+    engine = OxigraphEngine(built.entry.store_dir, kept=tmp_path / "views")
+    assert engine.shelf is not None
+    engine.shelf.keep_after = 0
+    return engine
+
+
+def test_every_saved_query_read_back_equals_the_live_query(project, built, keeping):
+    live = OxigraphEngine(built.entry.store_dir)
+    texts = [prepare(query, {}) for query in load_catalogue(project.queries_dir)]
+    texts += ["ASK { ?s a <https://w3id.org/belkg/ontology#Release> }",
+              "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 50"]  # fmt: skip
+    for text in texts:
+        expected = live.run(text)
+        assert keeping.run(text) == expected  # found, and kept
+        assert keeping.shelf.read(keeping.gate.check(text).text) == expected  # read back whole
+        assert keeping.run(text) == expected
+    assert len(list(keeping.shelf.folder.iterdir())) == len(texts)
+
+
+def test_a_kept_result_is_read_instead_of_running_the_query(keeping):
+    keeping.shelf.keep(ANY_TRIPLE, MADE_UP, seconds=1.0)
+    assert keeping.run(ANY_TRIPLE) == MADE_UP
+    assert keeping.run(ANY_TRIPLE + " OFFSET 1") != MADE_UP  # another text is run
+
+
+def test_the_gate_decides_before_a_kept_result_is_read(keeping):
+    service = "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"
+    keeping.shelf.keep(service, MADE_UP, seconds=1.0)
+    with pytest.raises(BelkgError) as caught:
+        keeping.run(service)
+    assert str(caught.value) == "SERVICE is refused: it would query another server; use --allow-network to allow it"
+
+
+def test_a_quick_result_is_not_kept_and_a_damaged_file_is_found_again(keeping):
+    keeping.shelf.keep_after = 0.25
+    keeping.shelf.keep(ANY_TRIPLE, MADE_UP, seconds=0.1)
+    assert not keeping.shelf.path(ANY_TRIPLE).exists()
+    keeping.shelf.keep_after = 0
+    path = keeping.shelf.path(ANY_TRIPLE)
+    path.parent.mkdir(parents=True)
+    for damaged in (b"{not json", b'{"text": "another query"}', json.dumps({"text": ANY_TRIPLE}).encode()):
+        path.write_bytes(damaged)
+        assert keeping.shelf.read(ANY_TRIPLE) is None
+        found = keeping.run(ANY_TRIPLE)
+        assert found.kind == "select" and len(found.rows) == 1
+        assert keeping.shelf.read(ANY_TRIPLE) == found  # written anew
+
+
+def test_the_file_is_named_by_build_inference_and_text(tmp_path):
+    one = Shelf(tmp_path, "build-a", inference=True).path(ANY_TRIPLE)
+    assert Shelf(tmp_path, "build-a", inference=True).path(ANY_TRIPLE) == one
+    others = [
+        Shelf(tmp_path, "build-b", inference=True).path(ANY_TRIPLE),
+        Shelf(tmp_path, "build-a", inference=False).path(ANY_TRIPLE),
+        Shelf(tmp_path, "build-a", inference=True).path(ANY_TRIPLE + " "),
+    ]
+    assert one not in others and len(set(others)) == 3
+
+
+def test_precompute_runs_each_saved_query_with_its_defaults(project, keeping):
+    queries = load_catalogue(project.queries_dir)
+    done = precompute(keeping, queries)
+    assert [item.name for item in done] == [query.name for query in queries]
+    assert all(item.kept and item.error is None for item in done)
+    for query in queries:
+        assert keeping.shelf.read(keeping.gate.check(prepare(query, {})).text) is not None
+
+
+def test_the_command_line_keeps_slow_answers_and_reads_them_back(belkg, session_cache, monkeypatch, tmp_path):
+    monkeypatch.setattr(kept_results, "KEEP_AFTER", 0.0)
+    text = "SELECT ?release WHERE { ?release a bk:Release } ORDER BY ?release"
+    first = belkg("query", "-e", text, "--format", "csv")
+    assert first.exit_code == 0 and first.stdout.startswith("release\nhttps://w3id.org/belkg/id/")
+    kept = [path for path in (session_cache / "views").glob("result-*.json") if text in path.read_text()]
+    assert len(kept) == 1
+    data = json.loads(kept[0].read_text())
+    data["rows"] = [{"release": ["uri", "https://example.org/from-the-kept-file", None, None]}]
+    kept[0].write_text(json.dumps(data))
+    assert belkg("query", "-e", text, "--format", "csv").stdout == "release\nhttps://example.org/from-the-kept-file\n"
+    kept[0].unlink()
+    assert belkg("query", "-e", text, "--format", "csv").stdout == first.stdout
+
+
+def test_the_users_data_is_never_kept(belkg, session_cache, monkeypatch, tmp_path):
+    monkeypatch.setattr(kept_results, "KEEP_AFTER", 0.0)
+    mine = tmp_path / "mine.ttl"
+    mine.write_text("<https://example.org/a> <https://example.org/b> 'only mine' .\n")
+    text = "SELECT ?o WHERE { <https://example.org/a> ?p ?o }"
+    result = belkg("query", "-e", text, "--data", str(mine), "--format", "csv")
+    assert result.stdout == "o\nonly mine\n"
+    assert not [path for path in (session_cache / "views").glob("result-*.json") if text in path.read_text()]
