@@ -98,7 +98,7 @@ def test_the_command_line_keeps_slow_answers_and_reads_them_back(belkg, session_
     kept = [path for path in (session_cache / "views").glob("result-*.json") if text in path.read_text()]
     assert len(kept) == 1
     data = json.loads(kept[0].read_text())
-    data["rows"] = [{"release": ["uri", "https://example.org/from-the-kept-file", None, None]}]
+    data["terms"], data["rows"] = [["uri", "https://example.org/from-the-kept-file", None, None]], [[0]]
     kept[0].write_text(json.dumps(data))
     assert belkg("query", "-e", text, "--format", "csv").stdout == "release\nhttps://example.org/from-the-kept-file\n"
     kept[0].unlink()

@@ -27,7 +27,7 @@ from belkg.terms import Term
 
 KEEP_AFTER = 0.25  # seconds: a result found faster is not kept
 MAX_BYTES = 64 << 20
-_FORMAT = "belkg-result-1"
+_FORMAT = "belkg-result-2"
 
 
 class Shelf:
@@ -69,39 +69,57 @@ class Shelf:
             pass
 
 
-def _term(term: Term) -> list[str | None]:
-    return [term.kind, term.value, term.datatype, term.language]
+class _Terms:
+    """Each distinct term of a result once, referred to by its number: a big result
+    repeats the same IRIs many times, and reading one back builds each term once."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[Term, int] = {}
+
+    def number(self, term: Term) -> int:
+        found = self.numbers.get(term)
+        if found is None:
+            found = self.numbers[term] = len(self.numbers)
+        return found
+
+    def table(self) -> list[list[str | None]]:
+        return [[term.kind, term.value, term.datatype, term.language] for term in self.numbers]
 
 
-def _from(fields: list[Any]) -> Term:
+def _encoded(result: QueryResult, text: str) -> dict[str, Any]:
+    terms = _Terms()
+    variables = result.variables
+    rows = [[terms.number(row[name]) if name in row else -1 for name in variables] for row in result.rows]
+    triples = [[terms.number(term) for term in triple] for triple in result.triples]
+    return {
+        "text": text,
+        "kind": result.kind,
+        "variables": variables,
+        "boolean": result.boolean,
+        "terms": terms.table(),
+        "rows": rows,
+        "triples": triples,
+    }
+
+
+def _term(fields: list[Any]) -> Term:
     kind, value, datatype, language = fields
     if kind not in ("uri", "bnode", "literal") or not isinstance(value, str):
         raise ValueError("not a term")
     return Term(kind, value, datatype, language)
 
 
-def _encoded(result: QueryResult, text: str) -> dict[str, Any]:
-    return {
-        "text": text,
-        "kind": result.kind,
-        "variables": result.variables,
-        "rows": [{name: _term(term) for name, term in row.items()} for row in result.rows],
-        "boolean": result.boolean,
-        "triples": [[_term(term) for term in triple] for triple in result.triples],
-    }
-
-
 def _decoded(data: dict[str, Any], text: str) -> QueryResult | None:
     if data["text"] != text:  # a hash collision, or a file from elsewhere
         return None
-    triples = [(_from(s), _from(p), _from(o)) for s, p, o in data["triples"]]
-    return QueryResult(
-        data["kind"],
-        variables=list(data["variables"]),
-        rows=[{name: _from(fields) for name, fields in row.items()} for row in data["rows"]],
-        boolean=data["boolean"],
-        triples=triples,
-    )
+    terms = [_term(fields) for fields in data["terms"]]
+    variables = [str(name) for name in data["variables"]]
+    rows = [
+        {name: terms[number] for name, number in zip(variables, row, strict=True) if number >= 0}
+        for row in data["rows"]
+    ]
+    triples = [(terms[s], terms[p], terms[o]) for s, p, o in data["triples"]]
+    return QueryResult(data["kind"], variables=variables, rows=rows, boolean=data["boolean"], triples=triples)
 
 
 @dataclass(frozen=True)
