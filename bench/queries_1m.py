@@ -1,7 +1,7 @@
 """Time every saved query with its defaults on a build, the engine opened once.
 
     python bench/queries_1m.py --project /tmp/scale/p1m --cache-dir /tmp/scale/cache1m \
-        [--queries queries] [--timeout 60] [--runs 1] [--engine oxigraph] [--in-memory] [NAME ...]
+        [--queries queries] [--timeout 60] [--runs 1] [--engine oxigraph] [--in-memory] [--kept] [NAME ...]
 
 Each query runs in a child process under the time limit (belkg.limits.within); the
 time is taken in the child around the engine's run alone, so neither the fork nor the
@@ -37,12 +37,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--engine", default="oxigraph")
     parser.add_argument("--in-memory", action="store_true", help="copy the store into memory first, as the server does")
+    parser.add_argument("--kept", action="store_true", help="read and keep slow answers in views/, as the CLI")
     parser.add_argument("names", nargs="*")
     args = parser.parse_args()
 
     entry = current_entry(Project(args.project), args.cache_dir)
     began = time.perf_counter()
-    engine = open_engine(entry, args.engine, in_memory=args.in_memory)
+    kept = args.cache_dir / "views" if args.kept else None
+    engine = open_engine(entry, args.engine, in_memory=args.in_memory, kept=kept)
     print(f"opened in {time.perf_counter() - began:.1f} s ({'in memory' if args.in_memory else 'on disk'})")
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)
     for query in load_catalogue(args.queries):
