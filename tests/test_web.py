@@ -498,3 +498,17 @@ def test_sparql_over_the_limits_is_stopped_and_the_endpoint_answers_after(pages)
         for _ in range(3):  # each of the two workers, one of them new
             answer = limited.get("/sparql", params=ask, headers={"Accept": "application/sparql-results+json"})
             assert answer.json() == {"head": {}, "boolean": True}
+
+
+def test_the_server_reads_answers_kept_beside_the_cache(project, built, tmp_path):
+    from belkg.engines import QueryResult
+    from belkg.kept_results import Shelf
+    from belkg.terms import Term
+    from belkg.web.server import open_pages
+
+    text = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+    made_up = QueryResult("select", ["s"], [{"s": Term.iri("https://example.org/kept")}])
+    Shelf(tmp_path / "views", built.entry.folder.name, inference=True).keep(text, made_up, seconds=1.0)
+    served = TestClient(create_app(open_pages(project, built.entry, tmp_path), background=False))
+    response = served.get("/sparql", params={"query": text}, headers={"Accept": "text/csv"})
+    assert response.text == "s\r\nhttps://example.org/kept\r\n"
