@@ -16,14 +16,16 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from belkg.catalogue import SavedQuery
-from belkg.engines import Engine, QueryResult
+from belkg.engines import QueryResult
 from belkg.errors import BelkgError
 from belkg.terms import Term
+
+if TYPE_CHECKING:  # not imported on a query's path: `belkg query` starts fast
+    from belkg.catalogue import SavedQuery
+    from belkg.engines import Engine
 
 KEEP_AFTER = 0.25  # seconds: a result found faster is not kept
 MAX_BYTES = 64 << 20
@@ -122,8 +124,7 @@ def _decoded(data: dict[str, Any], text: str) -> QueryResult | None:
     return QueryResult(data["kind"], variables=variables, rows=rows, boolean=data["boolean"], triples=triples)
 
 
-@dataclass(frozen=True)
-class Precomputed:
+class Precomputed(NamedTuple):
     name: str
     seconds: float
     kept: bool  # slow enough to keep
