@@ -20,16 +20,17 @@ MADE_UP = QueryResult("select", ["s"], [{"s": Term.iri("https://example.org/only
 
 
 @pytest.fixture
-def keeping(built, tmp_path):
-    """An engine over the session's build that keeps every result, however quick."""
-    engine = OxigraphEngine(built.entry.store_dir, kept=tmp_path / "views")
+def keeping(built, session_cache, tmp_path):
+    """An engine over the session's build that keeps every result, however quick (the
+    gate's verdicts shared with the session's other engines)."""
+    engine = OxigraphEngine(built.entry.store_dir, kept=tmp_path / "views", checks_cache=session_cache / "query-checks")
     assert engine.shelf is not None
     engine.shelf.keep_after = 0
     return engine
 
 
-def test_every_saved_query_read_back_equals_the_live_query(project, built, keeping):
-    live = OxigraphEngine(built.entry.store_dir)
+def test_every_saved_query_read_back_equals_the_live_query(project, built, session_cache, keeping):
+    live = OxigraphEngine(built.entry.store_dir, checks_cache=session_cache / "query-checks")
     texts = [prepare(query, {}) for query in load_catalogue(project.queries_dir)]
     texts += ["ASK { ?s a <https://w3id.org/belkg/ontology#Release> }",
               "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 50"]  # fmt: skip
