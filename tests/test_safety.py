@@ -284,6 +284,28 @@ def test_nesting_up_to_the_limit_is_read():
     check_query("SELECT * WHERE " + "{ " * depth + "?s ?p ?o" + " }" * depth, GRAPHS)
 
 
+def test_the_gate_parses_without_the_memo_matplotlib_switches_on():
+    """matplotlib's mathtext switches pyparsing's packrat memo on for every grammar in the
+    process, which makes rdflib's SPARQL parser two to three times slower: the gate's
+    parser does not consult it, and leaves it on for matplotlib."""
+    from pyparsing import ParserElement
+
+    from belkg.safety import parse_canonical
+
+    was_on = ParserElement._packratEnabled
+    ParserElement.enable_packrat()
+    try:
+        memo, counts = ParserElement.packrat_cache, sum(ParserElement.packrat_cache_stats)
+        analyse("SELECT * WHERE { ?s ?p ?o }")
+        parse_canonical("ASK { ?s ?p ?o }")
+        assert sum(ParserElement.packrat_cache_stats) <= counts  # no hit or miss counted
+        assert ParserElement._packratEnabled and ParserElement.packrat_cache is memo
+        assert ParserElement._parse == ParserElement._parseCache
+    finally:
+        if not was_on:
+            ParserElement.disable_memoization()
+
+
 def test_a_huge_query_is_refused_before_it_is_parsed():
     text = 'SELECT * WHERE { ?s ?p "' + "x" * (50 << 20) + '" }'
     with pytest.raises(BelkgError, match=r"^the query is 50\.0 MiB; belkg reads queries of up to 1 MiB"):
