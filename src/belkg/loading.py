@@ -88,9 +88,12 @@ def as_written() -> Iterator[None]:
 
 # Texts parsed before in this process, by SHA-256, whose graphs do not depend on where
 # the file lies (no relative IRI resolved against its file: URI). A process that builds
-# again and again (a server, the tests) parses the unchanged ontology and shapes once.
+# again and again (a server, the tests) parses the unchanged files once: the project's
+# files, and the ontology and shapes a small project shares with others. The least
+# recently used go first, when the graphs kept pass a number of triples (a bigger graph is
+# not kept: it would double a large project's memory for nothing).
 _PARSED: dict[bytes, Graph] = {}
-_PARSED_KEPT = 8
+_PARSED_TRIPLES = 100_000
 
 
 def parse_turtle(path: Path, shown_as: str | None = None) -> Graph:
@@ -100,11 +103,14 @@ def parse_turtle(path: Path, shown_as: str | None = None) -> Graph:
     text = read_text(path, shown)
     key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
     if key in _PARSED:
+        _PARSED[key] = _PARSED.pop(key)  # now the most recently used
         return _PARSED[key]
     graph = _parse_turtle_text(path, text, shown)
-    if not any(str(term).startswith("file:") for triple in graph for term in triple):
-        if len(_PARSED) >= _PARSED_KEPT:
-            del _PARSED[next(iter(_PARSED))]
+    size = len(graph)
+    if size <= _PARSED_TRIPLES and not any(str(term).startswith("file:") for triple in graph for term in triple):
+        kept = sum(len(other) for other in _PARSED.values())
+        while _PARSED and kept + size > _PARSED_TRIPLES:
+            kept -= len(_PARSED.pop(next(iter(_PARSED))))
         _PARSED[key] = graph
     return graph
 

@@ -135,12 +135,38 @@ def _update_keyword(parsed: Any) -> str | None:
     return None  # an empty text is an update of no operations
 
 
+@contextmanager
+def _without_packrat() -> Iterator[None]:
+    """pyparsing's packrat memo switched off while rdflib's SPARQL grammar parses, and
+    restored after. matplotlib's mathtext (loaded with pyplot: by every picture) switches
+    it on for every grammar in the process, which makes rdflib's parser two to three times
+    slower on belkg's queries (the conflicts query 1.6 s to 3.9 s); a memo changes no
+    parse tree, only the time taken."""
+    from pyparsing import ParserElement
+
+    with ParserElement.packrat_cache_lock:
+        if not ParserElement._packratEnabled:
+            memo = None
+        else:
+            memo = ParserElement.packrat_cache
+            ParserElement.disable_memoization()
+    try:
+        yield
+    finally:
+        if memo is not None:
+            with ParserElement.packrat_cache_lock:
+                ParserElement.packrat_cache = memo
+                ParserElement._packratEnabled = True
+                ParserElement._parse = ParserElement._parseCache
+
+
 def parse_canonical(text: str) -> Any:
     """rdflib's parse tree of a text whose escapes are written out already (rdflib's
     parseQuery would write them out once more)."""
     from rdflib.plugins.sparql.parser import Query
 
-    return Query.parse_string(text, parse_all=True)
+    with _without_packrat():
+        return Query.parse_string(text, parse_all=True)
 
 
 def analyse(text: str) -> Analysis:
@@ -155,7 +181,9 @@ def analyse(text: str) -> Analysis:
         parsed = parse_canonical(text)
     except ParseException as error:
         try:
-            keyword = _update_keyword(UpdateUnit.parse_string(text, parse_all=True)[0])
+            with _without_packrat():
+                update = UpdateUnit.parse_string(text, parse_all=True)
+            keyword = _update_keyword(update[0])
         except ParseException:
             keyword = None
         if keyword is not None:

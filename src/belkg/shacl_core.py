@@ -363,9 +363,28 @@ def compile_shapes(shapes: Graph) -> list[tuple[Shape, list[Node], list[Node], l
     return targeted
 
 
-def validate(triples: Iterable[Triple], shapes: Graph) -> list[Violation]:
-    """Every violation of the shapes by the data, as pyshacl would report them."""
+# Shapes compiled in this process, by the graph they were compiled from (the same object,
+# with as many triples): belkg.loading hands out one graph for one text, so a process that
+# validates again and again (the tests, a server) compiles unchanged shapes once.
+_COMPILED: dict[int, tuple[Graph, int, list[tuple[Shape, list[Node], list[Node], list[Node]]]]] = {}
+_COMPILED_KEPT = 4
+
+
+def _compiled(shapes: Graph) -> list[tuple[Shape, list[Node], list[Node], list[Node]]]:
+    kept = _COMPILED.get(id(shapes))
+    if kept is not None and kept[0] is shapes and kept[1] == len(shapes):
+        return kept[2]
     compiled = compile_shapes(shapes)
+    if len(_COMPILED) >= _COMPILED_KEPT:
+        del _COMPILED[next(iter(_COMPILED))]
+    _COMPILED[id(shapes)] = (shapes, len(shapes), compiled)
+    return compiled
+
+
+def validate(triples: Iterable[Triple], shapes: Graph) -> list[Violation]:
+    """Every violation of the shapes by the data, as pyshacl would report them. The
+    shapes graph must not change once validated against: its compiled form is kept."""
+    compiled = _compiled(shapes)
     data = Data(triples)
     violations: set[Violation] = set()
     for shape, classes, subjects_of, objects_of in compiled:
