@@ -1,6 +1,6 @@
 """belkg's SHACL evaluator against an independent engine, rudof (Rust, through pyrudof), on
 every bad fixture of test_shapes: the same results, counted by constraint component and
-focus node (rudof writes its own messages and names blank nodes its own way)."""
+focus node (each engine names blank nodes its own way)."""
 
 from __future__ import annotations
 
