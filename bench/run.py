@@ -12,8 +12,11 @@ in a fresh process, interleaved so machine load hits all alike:
   cold query         `belkg query NAME` as a fresh process, with a warm build cache
   baselines          a plain rdflib script (parse the Turtle, run the saved queries),
                      owlrl's OWL 2 RL closure, pyshacl validating the asserted graphs
-  fast peers         pyoxigraph alone (load the Turtle into memory, run the same queries)
-                     and the `reasonable` OWL 2 RL reasoner
+  fast peers         pyoxigraph alone (load the Turtle into memory, run the same queries),
+                     the `reasonable` OWL 2 RL reasoner, pyrudof (rudof's SHACL engine) and
+                     belkg's own SHACL evaluator on pyshacl's input, and Oxigraph's own CLI
+                     (`oxigraph load` of the build's N-Quads, `oxigraph query` of each saved
+                     query, one process each)
 
 Peak memory is each process's own (ru_maxrss). A step that runs longer than --timeout is
 stopped and reported as "over N s", and ratios against it are bounds; a step over the
@@ -76,9 +79,12 @@ MEASUREMENTS: dict[str, tuple[str, str | None, dict[str, str]]] = {
     "pyshacl": ("baseline: pyshacl", "pyshacl", {}),
     "pyoxigraph-script": ("peer: plain pyoxigraph script", "pyoxigraph-script", {}),
     "reasonable": ("peer: reasonable", "reasonable", {}),
+    "shacl-fast": ("belkg fast SHACL evaluator, alone", "shacl-fast", {}),
+    "pyrudof": ("peer: pyrudof", "pyrudof", {}),
+    "oxigraph-cli": ("peer: Oxigraph CLI", "oxigraph-cli", {}),
 }
-NEEDS_WARM_BUILD = {"oxigraph", "rdflib", "export", "cold-query"}
-RUNS_QUERIES = {"engine", "rdflib-script", "pyoxigraph-script"}
+NEEDS_WARM_BUILD = {"oxigraph", "rdflib", "export", "cold-query", "oxigraph-cli"}
+RUNS_QUERIES = {"engine", "rdflib-script", "pyoxigraph-script", "oxigraph-cli"}
 
 
 # ---------------------------------------------------------------- the measured children
@@ -149,13 +155,21 @@ def _warm_entry(args: dict[str, Any]) -> Any:
 
 
 def child_engine(args: dict[str, Any], progress: Progress) -> None:
+    """Open the engine, pass each saved query through its safety gate (timed apart: a text
+    new to the gate is parsed once, by rdflib), then run each one."""
     from belkg.catalogue import find_saved_query
-    from belkg.querying import open_engine, run
+    from belkg.querying import open_engine, prepare, run
 
     entry = _warm_entry(args)
     queries = [find_saved_query(Path(args["project"]) / "queries", name) for name in args["only"]]
     with progress.step("open"):
         engine = open_engine(entry, args["engine"])
+    for query in queries:
+        with progress.step(f"check:{query.name}"):
+            text = prepare(query, {})
+            if text != query.text:
+                engine.gate.vouch(text, query.text, query.name)
+            engine.gate.check(text, query.name)
     for query in queries:
         with progress.step(f"query:{query.name}"):
             run(engine, query)
@@ -228,13 +242,85 @@ def child_owlrl(args: dict[str, Any], progress: Progress) -> None:
 
 def child_pyshacl(args: dict[str, Any], progress: Progress) -> None:
     from pyshacl import validate
+    from rdflib import URIRef
 
     with progress.step("parse"):
         data = _parse_union(args["files"])
         shapes = _parse_union([args["shapes"]])
     with progress.step("validate"):
-        conforms, _, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
-    progress.info(conforms=bool(conforms))
+        conforms, results, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    severity = URIRef("http://www.w3.org/ns/shacl#resultSeverity")
+    progress.info(conforms=bool(conforms), results=len(set(results.subjects(severity, None))))
+
+
+def child_shacl_fast(args: dict[str, Any], progress: Progress) -> None:
+    """belkg's own SHACL evaluator on pyshacl's input: the union of the Turtle, parsed by rdflib."""
+    from belkg.shacl_core import validate
+
+    with progress.step("parse"):
+        data = _parse_union(args["files"])
+        shapes = _parse_union([args["shapes"]])
+    with progress.step("validate"):
+        violations = validate(data, shapes)
+    progress.info(conforms=not violations, results=len(violations))
+
+
+def child_pyrudof(args: dict[str, Any], progress: Progress) -> None:
+    """rudof's SHACL engine (Rust) on the same Turtle files and shapes, read by rudof itself."""
+    import pyrudof
+
+    rudof = pyrudof.Rudof()
+    strict = pyrudof.ReaderMode.Strict
+    with progress.step("parse"):
+        for path in args["files"]:
+            rudof.read_data(path, format=pyrudof.RDFFormat.Turtle, reader_mode=strict, merge=True)
+        rudof.read_shacl(args["shapes"], format=pyrudof.ShaclFormat.Turtle, reader_mode=strict)
+    with progress.step("validate"):
+        report = rudof.validate_shacl(mode=pyrudof.ShaclValidationMode.Native)
+    progress.info(conforms=bool(report.conforms), results=len(report))
+
+
+def oxigraph_cli() -> str:
+    """The `oxigraph` binary of this interpreter's environment, else the first on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.exists() else shutil.which("oxigraph") or "oxigraph"
+
+
+def _run_cli(command: list[str]) -> float:
+    """Run a command to its end; its own peak memory in MB. Its output is not kept."""
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
+        assert process.stderr is not None
+        errors = process.stderr.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        lines = errors.decode("utf-8", "replace").strip().splitlines() or ["no message"]
+        raise SystemExit(f"{Path(command[0]).name} {command[1]}: {lines[-1]}")
+    return _maxrss_mb(usage)
+
+
+def child_oxigraph_cli(args: dict[str, Any], progress: Progress) -> None:
+    """`oxigraph load` of the build's N-Quads into a new on-disk store, then `oxigraph query`
+    of each saved query over the union of the graphs, each command its own process."""
+    from belkg.cache import DATASET_FILE
+
+    binary = oxigraph_cli()
+    store = Path(args["scratch"]) / "store"
+    shutil.rmtree(store, ignore_errors=True)
+    with progress.step("load"):
+        load_peak = _run_cli(
+            [binary, "load", "--location", str(store), "--file", str(Path(args["entry"]) / DATASET_FILE)]
+        )
+    query_peak = 0.0
+    for name, text in _saved_query_texts(args).items():
+        query_file = Path(args["scratch"]) / f"{name}.rq"
+        query_file.write_text(text, encoding="utf-8")
+        command = [binary, "query", "--location", str(store), "--query-file", str(query_file)]
+        with progress.step(f"query:{name}"):
+            peak = _run_cli([*command, "--union-default-graph", "--results-format", "tsv"])
+        query_peak = max(query_peak, peak)
+    progress.info(load_peak_mb=load_peak, query_peak_mb=query_peak)
+    shutil.rmtree(store, ignore_errors=True)
 
 
 def child_reasonable(args: dict[str, Any], progress: Progress) -> None:
@@ -259,6 +345,9 @@ CHILDREN: dict[str, Callable[[dict[str, Any], Progress], None]] = {
     "owlrl": child_owlrl,
     "pyshacl": child_pyshacl,
     "reasonable": child_reasonable,
+    "shacl-fast": child_shacl_fast,
+    "pyrudof": child_pyrudof,
+    "oxigraph-cli": child_oxigraph_cli,
 }
 
 
@@ -431,6 +520,8 @@ class Measurement:
                 self.add_sample(step, seconds)
         for phase, seconds in ran.info.pop("phases", {}).items():
             self.add_sample(f"phase:{phase}", seconds)
+        for key in [key for key in ran.info if key.endswith("_peak_mb")]:  # a peak over the runs: the largest
+            ran.info[key] = max(ran.info[key], self.info.get(key, 0.0))
         self.info.update(ran.info)
         if ran.stopped:
             self.stopped[ran.step_in_progress or "start-up"] = ran.stopped
@@ -765,13 +856,18 @@ class SizeView:
             owlrl = ratio_text(ours, self.value("owlrl", "closure"), "owlrl")
             return f"{owlrl}; {ratio_text(ours, self.value('reasonable', 'closure'), 'reasonable')}"
         if phase == "validate":
-            return ratio_text(ours, self.value("pyshacl", "validate"), "pyshacl")
+            pyshacl = ratio_text(ours, self.value("pyshacl", "validate"), "pyshacl")
+            return f"{pyshacl}; {ratio_text(ours, self.value('pyrudof', 'validate'), 'pyrudof')}"
         return ""
 
     def main_rows(self) -> list[Row]:
         rows = self.build_rows("build-fast") + self.build_rows("build-reference")
         rows += self.engine_rows() + self.export_rows()
-        rows.append((MEASUREMENTS["cold-query"][0], self.value("cold-query", "query"), self.peak("cold-query"), ""))
+        cold = self.value("cold-query", "query")
+        versus_cli = ratio_text(
+            cold, self.value("oxigraph-cli", f"query:{COLD_QUERY}"), f"`oxigraph query {COLD_QUERY}`"
+        )
+        rows.append((MEASUREMENTS["cold-query"][0], cold, self.peak("cold-query"), versus_cli))
         rdflib_script = self.script_total("rdflib-script", "parse")
         pyoxigraph_script = self.script_total("pyoxigraph-script", "load")
         rows += self.script_rows("rdflib-script", "parse", "parse the Turtle", "")
@@ -781,15 +877,81 @@ class SizeView:
             "load the Turtle into memory",
             ratio_text(pyoxigraph_script, rdflib_script, "the rdflib script"),
         )
-        return rows + self.closure_and_validation_rows()
+        return rows + self.oxigraph_cli_rows() + self.closure_and_validation_rows() + self.shacl_rows()
+
+    def info_peak(self, key: str, name: str) -> str:
+        peak = self.result.measurements[key].info.get(name)
+        return "" if peak is None else f"{peak:,.0f}"
+
+    def oxigraph_cli_rows(self) -> list[Row]:
+        """Oxigraph's own CLI over the build's N-Quads: load once, then one process per query,
+        beside belkg's engine (open once, every query) and belkg's own one-process query."""
+        load, queries = self.value("oxigraph-cli", "load"), self.queries_total("oxigraph-cli")
+        cold = self.value("oxigraph-cli", f"query:{COLD_QUERY}")
+        engine_queries = total([self.value("oxigraph", "open"), self.queries_total("oxigraph")])
+        checked_first = total([engine_queries, self.checks_total("oxigraph")])
+        return [
+            (
+                "peer: Oxigraph CLI: `oxigraph load` the build's N-Quads + `oxigraph query` every saved query",
+                total([load, queries]),
+                self.peak("oxigraph-cli"),
+                "",
+            ),
+            ("… `oxigraph load` into a new store", load, self.info_peak("oxigraph-cli", "load_peak_mb"), ""),
+            (
+                "… every saved query, one `oxigraph query` process each",
+                queries,
+                self.info_peak("oxigraph-cli", "query_peak_mb"),
+                ratio_text(queries, engine_queries, "belkg's Oxigraph engine, opened once")
+                + "; "
+                + ratio_text(queries, checked_first, "the same with the gate's first checks")
+                + "; "
+                + ratio_text(queries, self.queries_total("pyoxigraph-script"), "the pyoxigraph script's queries"),
+            ),
+            (f"… `oxigraph query {COLD_QUERY}`, one process", cold, "", ""),
+        ]
+
+    def shacl_rows(self) -> list[Row]:
+        """The SHACL engines on one input (the union of the Turtle, the shapes), with what each reports."""
+        pyshacl, fast = self.value("pyshacl", "validate"), self.value("shacl-fast", "validate")
+        pyrudof = self.value("pyrudof", "validate")
+        versus_both = f"{ratio_text(fast, pyshacl, 'pyshacl')}; {ratio_text(fast, pyrudof, 'pyrudof')}"
+        return [
+            (
+                "belkg fast SHACL evaluator alone, on pyshacl's input",
+                fast,
+                self.peak("shacl-fast"),
+                f"{self.verdict('shacl-fast')}; {versus_both}",
+            ),
+            (
+                "peer: pyrudof SHACL validation",
+                pyrudof,
+                self.peak("pyrudof"),
+                f"{self.verdict('pyrudof')}; {ratio_text(pyrudof, pyshacl, 'pyshacl')}",
+            ),
+            ("… rudof reads the Turtle and the shapes", self.value("pyrudof", "parse"), "", ""),
+        ]
+
+    def verdict(self, key: str) -> str:
+        info = self.result.measurements[key].info
+        if "conforms" not in info:
+            return "result not known"
+        results = info.get("results")
+        counted = "" if results is None else f", {plural(results, 'result')}"
+        return ("conforms" if info["conforms"] else "does not conform") + counted
 
     def engine_rows(self) -> list[Row]:
         oxigraph, rdflib = self.value("oxigraph", "open"), self.value("rdflib", "open")
         versus_rdflib = ratio_text(oxigraph, rdflib, "the rdflib engine")
         return [
             ("belkg Oxigraph engine: open the build cache", oxigraph, self.peak("oxigraph"), versus_rdflib),
+            ("… the safety gate's first check of every saved query", self.checks_total("oxigraph"), "", ""),
+            ("… every saved query, checked already", self.queries_total("oxigraph"), "", ""),
             ("belkg rdflib engine: load the build cache", rdflib, self.peak("rdflib"), ""),
         ]
+
+    def checks_total(self, key: str) -> Value:
+        return total([self.value(key, f"check:{name}") for name in self.result.setup.query_names])
 
     def export_rows(self) -> list[Row]:
         rows: list[Row] = [("belkg export: read the build", self.value("export", "read"), self.peak("export"), "")]
@@ -800,7 +962,7 @@ class SizeView:
         pyshacl = self.value("pyshacl", "validate")
         return [
             ("baseline: owlrl OWL 2 RL closure", owlrl, self.peak("owlrl"), ""),
-            ("baseline: pyshacl validation", pyshacl, self.peak("pyshacl"), ""),
+            ("baseline: pyshacl validation", pyshacl, self.peak("pyshacl"), self.verdict("pyshacl")),
             (
                 "peer: reasonable OWL 2 RL closure",
                 reasonable,
@@ -883,7 +1045,8 @@ def machine_section() -> list[str]:
     )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
     libraries = ", ".join(
-        f"{name} {version(name)}" for name in ("belkg", "rdflib", "owlrl", "pyshacl", "pyoxigraph", "reasonable")
+        f"{name} {version(name)}"
+        for name in ("belkg", "rdflib", "owlrl", "pyshacl", "pyoxigraph", "reasonable", "pyrudof", "oxigraph")
     )
     return [
         "## Machine",
@@ -930,7 +1093,10 @@ def method_section(options: argparse.Namespace, limits: Limits) -> list[str]:
         'validator="pyshacl"`), with the phases the build reports itself.',
         "- Queries: every saved query with its parameters at their defaults (on a generated graph a default may name "
         "a node it does not have: the query then still scans what it must), timed after the engine is open: "
-        "Oxigraph over the build cache's store, rdflib over the cache's N-Quads. The plain scripts run the same "
+        "Oxigraph over the build cache's store, rdflib over the cache's N-Quads. Before the queries run, each "
+        "text passes the engine's safety gate once, timed apart (a text new to the gate is parsed by rdflib; "
+        "`belkg query` keeps the verdict in the cache folder, so only its first run of a text pays it); the query "
+        "rows are then the engine's own work. The plain scripts run the same "
         "texts over the asserted graphs only (no inference), as a script without belkg would.",
         f"- Cold query: `belkg query {COLD_QUERY}` as a new process (wall time), with a warm build cache.",
         "- Baselines parse the project's Turtle (ontology, register, documents) with rdflib, untimed but for the "
@@ -938,6 +1104,15 @@ def method_section(options: argparse.Namespace, limits: Limits) -> list[str]:
         "datatype_axioms=False)`, pyshacl validates the asserted union against ontology/shapes.ttl "
         '(`inference="none", advanced=True`), reasonable runs `PyReasoner.from_graph` + `reason()` on the same '
         'triples. "rdflib parse + owlrl + pyshacl" adds the medians of those three steps.',
+        "- SHACL peers on pyshacl's input: belkg's own evaluator (`belkg.shacl_core.validate`) on the same rdflib "
+        "graphs, and pyrudof reading the same Turtle files and shapes itself (`read_data`/`read_shacl` in strict "
+        "mode, then `validate_shacl(mode=Native)`); each row gives whether the data conforms and how many results "
+        "the engine reported.",
+        "- Oxigraph CLI: `oxigraph load --location STORE --file dataset.nq` of the build cache's N-Quads (asserted "
+        "and derived graphs) into a new on-disk store, then `oxigraph query --union-default-graph "
+        "--results-format tsv` of each saved query as its own process (output discarded), as belkg's Oxigraph "
+        "engine sees the same quads. Its peaks are the `oxigraph` processes' own; the total row's peak is the "
+        "largest of them and of the Python process that starts them.",
         "",
     ]
 

@@ -22,6 +22,9 @@ BASELINES = (
     "baseline: pyshacl validation",
     "peer: plain pyoxigraph script: load the Turtle into memory + every saved query",
     "peer: reasonable OWL 2 RL closure",
+    "belkg fast SHACL evaluator alone, on pyshacl's input",
+    "peer: pyrudof SHACL validation",
+    "peer: Oxigraph CLI: `oxigraph load` the build's N-Quads + `oxigraph query` every saved query",
 )
 
 
@@ -75,3 +78,29 @@ def test_the_fast_build_has_a_total_and_its_ratio_to_the_baselines(report):
     [row] = [row for row in rows(report) if row[0].startswith("belkg build, fast (default): total")]
     assert re.fullmatch(NUMBER, row[1]), row
     assert "rdflib parse + owlrl + pyshacl" in row[3]
+
+
+@pytest.mark.parametrize(
+    "engine",
+    [
+        "baseline: pyshacl validation",
+        "belkg fast SHACL evaluator alone, on pyshacl's input",
+        "peer: pyrudof SHACL validation",
+    ],
+)
+def test_each_shacl_engine_says_whether_the_graph_conforms(report, engine):
+    [row] = cells(report, engine)
+    assert row[3].startswith("conforms, 0 results"), row  # the generated graph is valid
+
+
+def test_the_cold_query_is_compared_with_oxigraphs_own_cli(report):
+    [row] = [row for row in rows(report) if row[0].startswith("cold `belkg query")]
+    assert "than `oxigraph query negotiators`" in row[3], row
+    [cli] = cells(report, "… every saved query, one `oxigraph query` process each")
+    assert re.fullmatch(NUMBER, cli[1]) and re.fullmatch(NUMBER, cli[2]), cli
+
+
+def test_the_engines_safety_checks_are_timed_apart_from_its_queries(report):
+    for title in ("… the safety gate's first check of every saved query", "… every saved query, checked already"):
+        [row] = cells(report, title)
+        assert re.fullmatch(NUMBER, row[1]), row
