@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pyrudof
 import pytest
 from rdflib import BNode, Graph
 from rdflib.term import Node
@@ -16,7 +17,6 @@ from test_shapes import _fixture_names, make_project
 
 from conftest import TinyProject
 
-pyrudof = pytest.importorskip("pyrudof")
 pytestmark = pytest.mark.slow
 
 
