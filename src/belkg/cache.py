@@ -14,9 +14,8 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from belkg.errors import BelkgError
 from belkg.project import Project
@@ -82,8 +81,7 @@ def input_key(project: Project) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class CacheEntry:
+class CacheEntry(NamedTuple):
     folder: Path
     manifest: dict[str, Any]
 
