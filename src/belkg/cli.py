@@ -2,6 +2,10 @@
 
 Data goes to stdout, messages and progress to stderr. Exit codes: 0 ok, 1 findings
 (the graph does not conform, or sentences are uncited), 2 usage or input error.
+
+The console script is belkg.console.main: it runs a plain `belkg query` without
+importing this module (click costs a one-shot query more than its query), with the
+State, output and query code kept there for both paths.
 """
 
 from __future__ import annotations
