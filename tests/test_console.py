@@ -3,6 +3,7 @@ exits exactly as the click command does."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -166,3 +167,13 @@ def test_a_reader_that_goes_away_ends_both_paths_alike(project, session_cache, b
         _, errors = process.communicate(timeout=120)
         outcomes.append((process.returncode, errors))
     assert outcomes[0] == outcomes[1] == (1, b"")
+
+
+def test_shell_completion_is_left_to_click(project, session_cache, built):
+    arguments = ["--project", str(project.root), "--cache-dir", str(session_cache), "-q", "query", "negotiators"]
+    environment = {**os.environ, "_BELKG_COMPLETE": "bash_source"}
+    done = subprocess.run(
+        [sys.executable, "-c", CONSOLE, *arguments], capture_output=True, check=False, env=environment
+    )
+    assert done.returncode == 0
+    assert b"_belkg_completion" in done.stdout and b"John Coale" not in done.stdout

@@ -286,7 +286,8 @@ def main() -> None:
     from belkg.limits import one_shot
 
     one_shot()  # the process ends with the command: limits need no child (see belkg.limits)
-    plain = plain_query(sys.argv[1:])
+    completing = "_BELKG_COMPLETE" in os.environ  # the shell asks click for completions
+    plain = None if completing else plain_query(sys.argv[1:])
     if plain is not None:
         sys.exit(run_plain(*plain))
     from belkg.cli import cli
