@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,73 @@ def test_new_document_file_changes_the_key(tiny_project):
     before = input_key(project)
     (project.seeds_dir / "901_more.txt").write_text("More.\n", encoding="utf-8")
     assert input_key(project) != before
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Input files count as settled at once (their stamps are kept), as they would be
+    INPUT_SETTLED_SECONDS after they were written."""
+    import belkg.cache
+
+    monkeypatch.setattr(belkg.cache, "INPUT_SETTLED_SECONDS", 0.0)
+
+
+@pytest.mark.parametrize("which", ["ontology", "shapes", "rule", "entities", "document", "seed", "skip list"])
+def test_the_stamped_key_notices_any_input_change(tiny_project, tmp_path, settled, which):
+    project = tiny_project()
+    stamps = tmp_path / "stamps.json"
+    before = input_key(project, stamps)
+    assert before == input_key(project) and stamps.is_file()
+    assert input_key(project, stamps) == before
+    _edit(project, which)
+    assert input_key(project, stamps) == input_key(project) != before
+
+
+def test_the_stamped_key_notices_an_edit_that_keeps_size_and_time(tiny_project, tmp_path, settled):
+    """The same number of bytes, the modification time set back: the status-change time
+    (which no tool sets back) still tells."""
+    project = tiny_project()
+    stamps = tmp_path / "stamps.json"
+    before = input_key(project, stamps)
+    path = project.document_files()[0]
+    status = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("a", "b", 1), encoding="utf-8")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert path.stat().st_size == status.st_size and path.stat().st_mtime_ns == status.st_mtime_ns
+    assert input_key(project, stamps) == input_key(project) != before
+
+
+def test_the_stamp_is_what_spares_reading_the_inputs(tiny_project, tmp_path, settled):
+    project = tiny_project()
+    stamps = tmp_path / "stamps.json"
+    key = input_key(project, stamps)
+    kept = json.loads(stamps.read_text(encoding="utf-8"))
+    kept[str(project.root)]["key"] = "taken from the stamp"
+    stamps.write_text(json.dumps(kept), encoding="utf-8")
+    assert input_key(project, stamps) == "taken from the stamp"
+    (project.seeds_dir / "901_more.txt").write_text("More.\n", encoding="utf-8")
+    assert input_key(project, stamps) == input_key(project) != key
+    (project.seeds_dir / "901_more.txt").unlink()
+    assert input_key(project, stamps) == key
+
+
+def test_files_written_just_now_get_no_stamp(tiny_project, tmp_path):
+    """A file written within INPUT_SETTLED_SECONDS could change again within the clock's
+    granularity without its times changing: the inputs are hashed until they settle."""
+    project = tiny_project()
+    stamps = tmp_path / "stamps.json"
+    assert input_key(project, stamps) == input_key(project)
+    assert not stamps.exists()
+
+
+def test_a_damaged_stamp_file_is_ignored(tiny_project, tmp_path, settled):
+    project = tiny_project()
+    stamps = tmp_path / "stamps.json"
+    root = str(project.root)
+    for damage in ("not json", "[]", json.dumps({root: 3}), json.dumps({root: {"files": {}}})):
+        stamps.write_text(damage, encoding="utf-8")
+        assert input_key(project, stamps) == input_key(project)
 
 
 def test_corrupted_cache_is_rebuilt(tiny_project, tmp_path):

@@ -4,16 +4,14 @@ SPARQL endpoint), its rendered bytes, and the notes that go with them."""
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from belkg.catalogue import SavedQuery
 from belkg.errors import BelkgError
 from belkg.limits import within
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     data: bytes  # the result in the chosen format
     size: str  # "N rows", "N triples" or "answer: yes/no", for the `wrote` line
     notes: list[str]  # hints for stderr: unknown IRI parameters, what --no-inference leaves out

@@ -14,9 +14,8 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from belkg.errors import BelkgError
 from belkg.project import Project
@@ -26,6 +25,8 @@ DATASET_FILE = "dataset.nq"
 STORE_DIR = "oxigraph"
 FINDINGS_FILE = "findings.json"
 MANIFEST_FILE = "manifest.json"
+# Beside the entries: each project's input files' stamps and the key they hashed to.
+INPUT_STAMPS_FILE = "input-stamps.json"
 _TOOLS = ("rdflib", "owlrl", "pyshacl")
 # RocksDB's own log, not data: it may change without the store changing.
 _UNHASHED = ("LOG", "LOCK")
@@ -63,15 +64,83 @@ def _versions(distributions: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
-def input_key(project: Project) -> str:
-    """A hash of every input file's name and bytes, the format and the tool versions."""
+def _file_stamp(path: str) -> list[int] | None:
+    """What changes when a file is written: its size, modification and status-change
+    times (the latter no tool can set back) and its inode; None if it is missing."""
+    try:
+        status = os.stat(path)  # noqa: PTH116 - a str, not a Path: thousands of files at 1M triples
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+
+
+def _stamps_of(project: Project, files: list[Path]) -> dict[str, list[int] | None]:
+    """Each input file's stamp, by its name relative to the project."""
+    inside = str(project.root) + os.sep
+    names = [str(path) for path in files]
+    return {(name[len(inside) :] if name.startswith(inside) else name): _file_stamp(name) for name in names}
+
+
+def input_key(project: Project, stamps: Path | None = None) -> str:
+    """A hash of every input file's name and bytes, the format and the tool versions.
+
+    With `stamps` (a file beside the build cache), the key is taken from there without
+    reading the inputs when every input file is where it was with the same size,
+    modification time, status-change time and inode as when it was last hashed, and
+    was already unchanged for INPUT_SETTLED_SECONDS then (a file written within the
+    clock's granularity of its stamp could change again unseen: it is hashed again)."""
     from belkg import __version__
 
+    header = f"belkg {__version__} cache {CACHE_FORMAT}\n" + "".join(
+        f"{tool} {version}\n" for tool, version in _versions(_TOOLS).items()
+    )
+    files = project.input_files()
+    seen = _stamps_of(project, files) if stamps is not None else {}
+    root = str(project.root)
+    if stamps is not None:
+        try:
+            known = json.loads(stamps.read_text(encoding="utf-8")).get(root)
+            if isinstance(known, dict) and known.get("header") == header and known.get("files") == seen:
+                return str(known["key"])
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
+    key = _hashed_key(project, files, header)
+    if stamps is not None:
+        _keep_stamps(stamps, root, {"header": header, "files": seen, "key": key})
+    return key
+
+
+INPUT_SETTLED_SECONDS = 3.0
+
+
+def _keep_stamps(stamps: Path, root: str, stamp: dict[str, Any]) -> None:
+    """Keep a project's stamp (see input_key) if its files have settled; a cache that
+    cannot be written only costs time."""
+    import time
+
+    changed = max((values[2] for values in stamp["files"].values() if values), default=0)
+    if time.time_ns() - changed < INPUT_SETTLED_SECONDS * 1e9:
+        return
+    from belkg.atomic import write_atomically
+
+    try:
+        try:
+            kept = json.loads(stamps.read_text(encoding="utf-8"))
+            if not isinstance(kept, dict):
+                kept = {}
+        except (OSError, ValueError):
+            kept = {}
+        kept[root] = stamp
+        stamps.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(stamps, json.dumps(kept).encode("utf-8"))
+    except (OSError, BelkgError):
+        pass
+
+
+def _hashed_key(project: Project, files: list[Path], header: str) -> str:
     digest = hashlib.sha256()
-    digest.update(f"belkg {__version__} cache {CACHE_FORMAT}\n".encode())
-    for tool, version in _versions(_TOOLS).items():
-        digest.update(f"{tool} {version}\n".encode())
-    for path in project.input_files():
+    digest.update(header.encode())
+    for path in files:
         digest.update(project.relative(path).encode() + b"\0")
         try:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -82,8 +151,7 @@ def input_key(project: Project) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class CacheEntry:
+class CacheEntry(NamedTuple):
     folder: Path
     manifest: dict[str, Any]
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from belkg.errors import BelkgError
-from belkg.findings import Finding
 from belkg.sparql_text import mask
+
+if TYPE_CHECKING:
+    from belkg.findings import Finding
 
 HEADER_KEYS = {"summary", "description", "tags", "params"}
 PARAM_KEYS = {"type", "default", "example", "description", "required"}
@@ -27,8 +28,7 @@ _PARAMETER_VARIABLE = re.compile(r"[?$](_[A-Za-z0-9_]+)")
 _HEADER_LINE = re.compile(r"^#\+ ?(.*)$")
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One parameter of a saved query."""
 
     name: str
@@ -54,8 +54,7 @@ class Param:
         }
 
 
-@dataclass(frozen=True)
-class SavedQuery:
+class SavedQuery(NamedTuple):
     """A saved query: its name (the file stem), header fields and SPARQL text."""
 
     name: str
@@ -64,7 +63,7 @@ class SavedQuery:
     text: str
     path: Path | None = None
     tags: tuple[str, ...] = ()
-    params: tuple[Param, ...] = field(default_factory=tuple)
+    params: tuple[Param, ...] = ()
 
     def param(self, name: str) -> Param | None:
         return next((param for param in self.params if param.name == name), None)
@@ -324,6 +323,7 @@ def _header_line(text: str, message: str) -> int:
 def _syntax_finding(query: SavedQuery, shown: str) -> Finding | None:
     """A finding for a saved query that Oxigraph's parser (quick) does not read as a
     query; the words and the place are the gate's (belkg.sparql_errors)."""
+    from belkg.findings import Finding
     from belkg.predeclared import with_prefixes
     from belkg.safety import Gate, oxigraph_syntax_error
     from belkg.sparql_errors import explain
@@ -351,6 +351,8 @@ def catalogue_findings(folder: Path, shown: str = "queries") -> list[Finding]:
     """A finding for each saved query whose header is invalid (what `belkg queries` and
     `belkg query NAME` would refuse), at the line it concerns, or whose SPARQL does not
     parse."""
+    from belkg.findings import Finding
+
     findings = []
     for path in sorted(folder.glob("*.rq")):
         name = f"{shown}/{path.name}"

@@ -2,13 +2,15 @@
 
 Data goes to stdout, messages and progress to stderr. Exit codes: 0 ok, 1 findings
 (the graph does not conform, or sentences are uncited), 2 usage or input error.
+
+The console script is belkg.console.main: it runs a plain `belkg query` without
+importing this module (click costs a one-shot query more than its query), with the
+State, output and query code kept there for both paths.
 """
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,23 +19,18 @@ from typing import Any, TypeVar
 import click
 
 from belkg import __version__
+from belkg.console import (
+    OUTPUT_ERRORS,
+    QUERY_FORMATS,
+    State,
+    check_output,
+    run_query,
+    stdout_failed,
+    write_output,
+)
 from belkg.errors import EXIT_FINDINGS, BelkgError, printable, printable_lines
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-# A full or failing device behind stdout (belkg query > /dev/full).
-_OUTPUT_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}
-
-
-def _stdout_failed(error: OSError) -> None:
-    click.echo(f"Error: stdout: cannot write: {error.strerror}", err=True)
-    try:  # what is left in the buffer would fail again, with a traceback, at exit
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-    sys.exit(2)
 
 
 def summary(text: str) -> str:
@@ -161,9 +158,9 @@ class BelkgGroup(click.Group):
             click.echo("Aborted.", err=True)
             sys.exit(1)
         except OSError as error:
-            if error.errno not in _OUTPUT_ERRORS:
+            if error.errno not in OUTPUT_ERRORS:
                 raise
-            _stdout_failed(error)
+            stdout_failed(error)
         sys.exit(outcome if isinstance(outcome, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -174,80 +171,6 @@ class BelkgGroup(click.Group):
             if error.detail:
                 click.echo(printable_lines(error.detail), err=True)
             ctx.exit(error.exit_code)
-
-
-class State:
-    """Options shared by every command, and the build they lead to."""
-
-    def __init__(self, project: str | None, cache_dir: str | None, quiet: bool, allow_network: bool = False) -> None:
-        self.project_option = project
-        self.cache_dir = Path(cache_dir) if cache_dir else None
-        self.quiet = quiet
-        self.allow_network = allow_network
-        self._entry: Any = None
-        self._project: Any = None
-
-    def project(self) -> Any:
-        if self._project is None:
-            from belkg.project import find_project
-
-            self._project = find_project(self.project_option)
-        return self._project
-
-    def progress(self, message: str) -> None:
-        if not self.quiet:
-            click.echo(f"… {message}", err=True)
-
-    def say(self, message: str) -> None:
-        """A message that is neither data nor an error (built:, wrote, note:): -q drops it."""
-        if not self.quiet:
-            click.echo(message, err=True)
-
-    def cache_root(self) -> Path:
-        from belkg.cache import default_cache_root
-
-        return self.cache_dir or default_cache_root()
-
-    def entry(self) -> Any:
-        """The cache entry of the current inputs (built first if needed); no rdflib."""
-        if self._entry is None:
-            from belkg.session import current_entry
-
-            self._entry = current_entry(self.project(), self.cache_dir, self.progress)
-        return self._entry
-
-    def conflicts(self, engine: Any) -> Any:
-        """Where the sources disagree, as `engine` answers it over the current build, kept
-        beside the build cache between runs (belkg.conflicts.kept_conflicts)."""
-        from belkg.conflicts import kept_conflicts
-
-        root = self.cache_root()
-        return kept_conflicts(engine, self.project(), self.entry(), root / "views", root / "query-headers")
-
-    def engine(self, name: str = "oxigraph", *, inference: bool = True, extra: Any = None) -> Any:
-        """A query engine over the current build (and `extra`, the user's --data). A
-        store that cannot be opened (damaged on disk) is not trusted: the build is made
-        again."""
-        from belkg.querying import open_engine
-
-        root = self.cache_root()
-        entry = self.entry()
-        options = {"inference": inference, "allow_network": self.allow_network, "checks_cache": root / "query-checks",
-                   "extra": extra, "kept": root / "views"}  # fmt: skip
-        try:
-            return open_engine(entry, name, **options)
-        except (OSError, RuntimeError):
-            entry = self.build(force=True).entry
-            return open_engine(entry, name, **options)
-
-    def build(self, force: bool = False, reasoner: str = "fast", validator: str = "fast") -> Any:
-        from belkg.build import build
-
-        result = build(
-            self.project(), self.cache_dir, force=force, progress=self.progress, reasoner=reasoner, validator=validator
-        )
-        self._entry = result.entry
-        return result
 
 
 pass_state = click.make_pass_decorator(State)
@@ -495,7 +418,7 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
     from belkg.export_lines import LINE_FORMATS, export_lines
 
     chosen = format_for(output, fmt)
-    _check_output(output)
+    check_output(output)
     if chosen in LINE_FORMATS:  # straight from the cache's N-Quads (checked whole): no parsing, no rdflib
         from belkg.session import current_entry
 
@@ -510,7 +433,7 @@ def export_command(state: State, fmt: str | None, graphs: str, output: str | Non
         from belkg.export import union_note
 
         state.say(union_note(FORMATS[chosen][0], graphs, named_graph_queries(state.project().queries_dir)))
-    _write_output(output, data)
+    write_output(output, data)
     if output and output != "-":
         state.say(f"wrote {output} ({len(data)} bytes)")
 
@@ -561,34 +484,10 @@ def push_command(
 
 
 def main() -> None:
-    from belkg.limits import one_shot
+    """The console script (belkg.console.main): a plain `belkg query` without click."""
+    from belkg.console import main as console_main
 
-    one_shot()  # the process ends with the command: limits need no child (see belkg.limits)
-    cli(prog_name="belkg")
-
-
-def _check_output(output: str | None) -> None:
-    """Refuse an -o that is not a regular file before any work is done."""
-    if output and output != "-":
-        from belkg.atomic import regular_target
-
-        regular_target(Path(output))
-
-
-def _write_output(output: str | None, data: str | bytes) -> None:
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    if output and output != "-":
-        from belkg.atomic import write_atomically
-
-        write_atomically(Path(output), raw)
-    else:
-        try:
-            sys.stdout.buffer.write(raw)
-            sys.stdout.buffer.flush()
-        except OSError as error:
-            if error.errno not in _OUTPUT_ERRORS:
-                raise
-            _stdout_failed(error)
+    console_main()
 
 
 def engine_options(function: F) -> F:
@@ -625,7 +524,7 @@ def engine_options(function: F) -> F:
     "--format",
     "fmt",
     default=None,
-    type=click.Choice(["text", "json", "xml", "csv", "tsv", "md", "ttl", "nt", "jsonld", "table"]),
+    type=click.Choice(QUERY_FORMATS),
     help="Result format (table: the same as text). Default: from -o's extension, else text, a table "
     "(Turtle for CONSTRUCT).",
 )
@@ -648,44 +547,11 @@ def query_command(
     """Run a saved query (by name), a .rq file (or --file), the query on stdin (-), or
     -e 'SPARQL' against the built graph, or against a SPARQL endpoint with --endpoint.
     Prefixes listed by `belkg prefixes` need no declaration."""
-    from belkg.answering import answer_query, endpoint_runner
-    from belkg.querying import build_warning, resolve_query
-    from belkg.user_data import read_user_data
-
-    _check_output(output)
-    headers = state.cache_root() / "query-headers"
-    query = resolve_query(state.project(), target, inline, headers, file=query_file, stdin=sys.stdin.buffer)
-    extra = read_user_data(data_files)
-    given = dict(params)
-    if len(given) != len(params):
-        raise BelkgError("a parameter is given twice")
-    guard = None
-    if endpoint is not None:
-        runner, guard = endpoint_runner(
-            endpoint, timeout, max_response, no_inference=no_inference, has_data=extra is not None
-        )
-    else:
-        runner = state.engine(engine, inference=not no_inference, extra=extra)
-        warning = build_warning(state.entry())
-        if warning and not state.quiet:
-            click.echo(warning, err=True)
-    answer = answer_query(
-        runner,
-        query,
-        given,
-        output=output,
-        fmt=fmt,
-        timeout=None if endpoint else timeout,  # an endpoint's requests carry the limit (see belkg.remote)
-        memory=memory,
-        notes=not state.quiet,
-        whole=state.engine() if no_inference and not state.quiet else None,
-        guard=guard,
-    )
-    _write_output(output, answer.data)
-    for note in answer.notes:
-        click.echo(note, err=True)
-    if output and output != "-":
-        state.say(f"wrote {output} ({answer.size})")
+    run_query(
+        state, target, inline=inline, query_file=query_file, data_files=data_files, params=params, fmt=fmt,
+        engine=engine, no_inference=no_inference, endpoint=endpoint, timeout=timeout, memory=memory,
+        max_response=max_response, output=output,
+    )  # fmt: skip
 
 
 @cli.command("prefixes")
@@ -812,7 +678,7 @@ def _network_stats(state: State, fmt: str, timeout: float, memory: int) -> None:
 
 
 def _write_file_or_stdout(state: State, output: str | None, data: bytes, what: str) -> None:
-    _write_output(output, data)
+    write_output(output, data)
     if output and output != "-":
         state.say(f"wrote {output} ({what}, {len(data)} bytes)")
 
@@ -853,7 +719,7 @@ def viz_command(
     from belkg.viz import choose_view, format_for, load_renderer, render
 
     chosen = format_for(output, fmt)
-    _check_output(output)
+    check_output(output)
     given = dict(params)
     if len(given) != len(params):
         raise BelkgError("a parameter is given twice")
@@ -888,7 +754,7 @@ def timeline_command(state: State, fmt: str | None, timeout: float, memory: int,
     from belkg.viz import format_for
 
     chosen = format_for(output, fmt, TIMELINE_FORMATS)
-    _check_output(output)
+    check_output(output)
     engine, project, headers = state.engine(), state.project(), state.cache_root() / "query-headers"
     if chosen in PICTURE_FORMATS:
         load_matplotlib()  # before the child is forked: see its docstring

@@ -10,7 +10,6 @@ the graphs it names, as SPARQL says. Every query passes the safety gate first
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -18,23 +17,52 @@ from belkg.errors import BelkgError
 from belkg.prefixes import DERIVED_GRAPHS
 from belkg.safety import Checked, Gate
 from belkg.terms import Term
-from belkg.user_data import UserData
 
 if TYPE_CHECKING:
     from belkg.kept_results import Shelf
+    from belkg.user_data import UserData
 
 ENGINES = ("oxigraph", "rdflib")
 
 
-@dataclass
 class QueryResult:
-    """The result of a SELECT (variables, rows), ASK (boolean) or CONSTRUCT/DESCRIBE (triples)."""
+    """The result of a SELECT (variables, rows), ASK (boolean) or CONSTRUCT/DESCRIBE (triples).
 
-    kind: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, Term]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+    A plain class, as the other records on the query path are named tuples: the
+    dataclasses module (and the inspect module it loads) would cost a one-shot `belkg
+    query` more than its query does."""
+
+    __slots__ = ("boolean", "kind", "rows", "triples", "variables")
+
+    def __init__(
+        self,
+        kind: str,
+        variables: list[str] | None = None,
+        rows: list[dict[str, Term]] | None = None,
+        boolean: bool | None = None,
+        triples: list[tuple[Term, Term, Term]] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.variables: list[str] = [] if variables is None else variables
+        self.rows: list[dict[str, Term]] = [] if rows is None else rows
+        self.boolean = boolean
+        self.triples: list[tuple[Term, Term, Term]] = [] if triples is None else triples
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.kind, self.variables, self.rows, self.boolean, self.triples)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, QueryResult):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass without frozen=True
+
+    def __repr__(self) -> str:
+        return (
+            f"QueryResult(kind={self.kind!r}, variables={self.variables!r}, rows={self.rows!r}, "
+            f"boolean={self.boolean!r}, triples={self.triples!r})"
+        )
 
 
 class Engine(Protocol):

@@ -12,7 +12,7 @@ declarations win over these.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from belkg.prefixes import PREFIXES
 from belkg.sparql_text import LEXEMES
@@ -44,8 +44,7 @@ _PNAME = re.compile(
 _DECLARED = re.compile(r"\bPREFIX\s+([^\s:]*):", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class PrefixedText:
+class PrefixedText(NamedTuple):
     """A query with the declarations it lacked written on a line before it."""
 
     text: str

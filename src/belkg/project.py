@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from belkg.errors import BelkgError
 
@@ -13,8 +13,7 @@ IDENTITIES_FILE = "identities.ttl"
 SKIP_LIST_FILE = "coverage-skip.txt"
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """A folder holding ontology/, kg/, seeds/ and queries/."""
 
     root: Path

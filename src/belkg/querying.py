@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from belkg.binding import apply_bindings, bind_parameters
 from belkg.cache import CacheEntry
@@ -14,7 +14,9 @@ from belkg.limits import DEFAULT_MEMORY_MIB, within
 from belkg.prefixes import PREFIXES
 from belkg.project import Project
 from belkg.results import Labels
-from belkg.user_data import UserData
+
+if TYPE_CHECKING:
+    from belkg.user_data import UserData
 
 _LABEL_PROPERTIES = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label")
 # One text for every lookup (not a VALUES block of the result's IRIs), so the gate's

@@ -6,7 +6,6 @@ CONSTRUCT and DESCRIBE results are RDF (Turtle, N-Triples, RDF/XML, JSON-LD).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
@@ -118,6 +117,8 @@ def _csv_value(term: Term | None) -> str:
 def to_csv(result: QueryResult) -> str:
     """SPARQL 1.1 CSV: lossy (no datatypes or languages), CRLF line ends, RFC 4180 quoting."""
     buffer = io.StringIO()
+    import csv
+
     writer = csv.writer(buffer, lineterminator="\r\n")
     if result.kind == "ask":
         writer.writerow(["boolean"])
@@ -232,6 +233,8 @@ def _shown_columns(result: QueryResult) -> list[str]:
 def display_width(text: str) -> int:
     """The columns a terminal gives the text: wide (East Asian) characters take two,
     combining marks none."""
+    if text.isascii():  # no wide or combining character: the common case, and cheap
+        return len(text)
     import unicodedata
 
     return sum(

@@ -29,12 +29,10 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from belkg.errors import BelkgError
-from belkg.sparql_errors import CHECKER_CANNOT_READ
 from belkg.sparql_text import expand_escapes, nesting_depth
 
 MAX_QUERY_BYTES = 1 << 20
@@ -55,8 +53,7 @@ _UPDATE_KEYWORDS = {
 }
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     """What the parser found in a query text."""
 
     syntax_error: str | None = None
@@ -67,8 +64,7 @@ class Analysis:
     dataset_clause: bool = False
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(NamedTuple):
     """A query the gate passed: the text an engine must run (its codepoint escapes
     written out, so that every engine reads what the gate read), and the dataset it
     names: None for the engine's own default graph and named graphs, else exactly the
@@ -191,6 +187,8 @@ def analyse(text: str) -> Analysis:
         oxigraph = oxigraph_syntax_error(text)
         if oxigraph is not None:
             return Analysis(syntax_error=oxigraph)
+        from belkg.sparql_errors import CHECKER_CANNOT_READ
+
         return Analysis(syntax_error=f"{CHECKER_CANNOT_READ}: {_syntax_message(error)}")
     oxigraph = oxigraph_syntax_error(text)  # rdflib accepts some texts SPARQL does not (an empty one)
     if oxigraph is not None:
@@ -249,7 +247,7 @@ class AnalysisCache:
 
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, json.dumps(asdict(analysis)).encode("utf-8"))
+            write_atomically(path, json.dumps(analysis._asdict()).encode("utf-8"))
         except (OSError, BelkgError):
             pass  # a cache that cannot be written only costs time
 

@@ -7,8 +7,7 @@ format the same whichever engine produced them, and the fast path needs no rdfli
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -19,8 +18,7 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """An IRI (kind "uri"), blank node ("bnode") or literal ("literal"), named as in the
     W3C SPARQL JSON results format. A simple literal has no datatype (xsd:string is
     implied); a language-tagged one has a language and no datatype."""
