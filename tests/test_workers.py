@@ -37,7 +37,7 @@ def _handle(request: tuple[str, Any]) -> Any:
 
 @pytest.fixture
 def pool():
-    made = WorkerPool(_handle, 2, 2.0, 256, "query", recycle=5)
+    made = WorkerPool(_handle, 2, 1.0, 256, "query", recycle=5)
     yield made
     made.close()
 
@@ -72,7 +72,7 @@ def test_a_request_over_the_time_limit_is_stopped_and_its_worker_replaced(pool):
     with pytest.raises(BelkgError) as caught:
         pool.run(("sleep", 30))
     assert str(caught.value) == (
-        "query: the query ran longer than 2 s and was stopped; raise --timeout or narrow the query"
+        "query: the query ran longer than 1 s and was stopped; raise --timeout or narrow the query"
     )
     after = set(pool.pids())
     assert len(after) == 2
