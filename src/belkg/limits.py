@@ -139,12 +139,8 @@ def within(
             # The gate's analyses of new query texts come back with the result, so the
             # parent (a server, a test run) parses each text once.
             outcome = outcome_of(lambda: (work(), safety.learned_since(known)), memory, where)
-            try:
-                data = pickle.dumps(outcome)
-            except MemoryError:
-                data = pickle.dumps(("memory",))
             with os.fdopen(write_end, "wb") as stream:
-                stream.write(data)
+                stream.write(pickled(outcome, where))
         finally:
             os._exit(0)
     os.close(write_end)
@@ -201,6 +197,19 @@ def outcome_of(work: Callable[[], object], memory: int | None, where: str | None
         return ("memory",) if failed else ("error", f"failed: SystemError: {error}", where, None)
     except BaseException as error:  # the child must always report
         return ("error", f"failed: {type(error).__name__}: {error}", where, None)
+
+
+def pickled(outcome: tuple[object, ...], where: str | None) -> bytes:
+    """An `outcome_of` as the bytes a child sends its parent: a result that cannot be
+    pickled is an error, one too big to pickle a memory failure."""
+    import pickle
+
+    try:
+        return pickle.dumps(outcome)
+    except MemoryError:
+        return pickle.dumps(("memory",))
+    except Exception as error:  # an answer that cannot cross the pipe
+        return pickle.dumps(("error", f"failed: {type(error).__name__}: {error}", where, None))
 
 
 def result_of(outcome: tuple[object, ...], memory: int | None, where: str | None) -> Any:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from belkg.errors import BelkgError
-from belkg.limits import ended_error, enter_child, outcome_of, over_time_error, result_of
+from belkg.limits import ended_error, enter_child, outcome_of, over_time_error, pickled, result_of
 
 _HEADER = 8  # bytes of the length before each pickled message
 
@@ -80,14 +80,7 @@ def _serve(handle: Callable[[Any], Any], requests: int, answers: int, memory: in
             request = pickle.loads(_read_exactly(requests, size, None))
         except _Ended:
             return
-        outcome = outcome_of(functools.partial(handle, request), memory, where)
-        try:
-            data = pickle.dumps(outcome)
-        except MemoryError:
-            data = pickle.dumps(("memory",))
-        except Exception as error:  # an answer that cannot be pickled
-            data = pickle.dumps(("error", f"failed: {type(error).__name__}: {error}", where, None))
-        _write_message(answers, data)
+        _write_message(answers, pickled(outcome_of(functools.partial(handle, request), memory, where), where))
 
 
 def _stop(worker: _Worker) -> None:
