@@ -114,3 +114,10 @@ def test_the_users_data_is_never_kept(belkg, session_cache, monkeypatch, tmp_pat
     result = belkg("query", "-e", text, "--data", str(mine), "--format", "csv")
     assert result.stdout == "o\nonly mine\n"
     assert not [path for path in (session_cache / "views").glob("result-*.json") if text in path.read_text()]
+
+
+def test_precompute_again_reports_the_answers_kept_before(project, keeping):
+    queries = load_catalogue(project.queries_dir)
+    precompute(keeping, queries)
+    keeping.shelf.keep_after = 3600  # nothing new would be kept now
+    assert all(item.kept for item in precompute(keeping, queries))

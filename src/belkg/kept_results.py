@@ -47,6 +47,10 @@ class Shelf:
         parts = (_FORMAT, __version__, self.build, "inferred" if self.inference else "asserted", text)
         return self.folder / f"result-{hashlib.sha256(chr(0).join(parts).encode()).hexdigest()[:40]}.json"
 
+    def holds(self, text: str) -> bool:
+        """Whether a result is kept for text."""
+        return self.path(text).is_file()
+
     def read(self, text: str) -> QueryResult | None:
         """The result kept for text, or None if there is none (or it is damaged)."""
         try:
@@ -127,7 +131,7 @@ def _decoded(data: dict[str, Any], text: str) -> QueryResult | None:
 class Precomputed(NamedTuple):
     name: str
     seconds: float
-    kept: bool  # slow enough to keep
+    kept: bool  # its answer is on the shelf (found slow enough now, or kept before)
     error: str | None = None  # why the query failed, if it did
 
 
@@ -147,12 +151,14 @@ def precompute(
             continue
         if progress is not None:
             progress(f"precomputing {query.name}")
+        text = prepare(query, {})
         began = time.perf_counter()
         try:
-            engine.run(prepare(query, {}), query.name)
+            engine.run(text, query.name)
         except BelkgError as error:
             done.append(Precomputed(query.name, time.perf_counter() - began, False, str(error)))
             continue
         seconds = time.perf_counter() - began
-        done.append(Precomputed(query.name, seconds, shelf is not None and seconds >= shelf.keep_after))
+        kept = shelf is not None and shelf.holds(engine.gate.check(text, query.name).text)
+        done.append(Precomputed(query.name, seconds, kept))
     return done
