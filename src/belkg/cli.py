@@ -24,11 +24,12 @@ from belkg.console import (
     QUERY_FORMATS,
     State,
     check_output,
+    report,
     run_query,
     stdout_failed,
     write_output,
 )
-from belkg.errors import EXIT_FINDINGS, BelkgError, printable, printable_lines
+from belkg.errors import EXIT_FINDINGS, BelkgError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -167,9 +168,7 @@ class BelkgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BelkgError as error:
-            click.echo(f"Error: {printable(str(error))}", err=True)
-            if error.detail:
-                click.echo(printable_lines(error.detail), err=True)
+            report(error)
             ctx.exit(error.exit_code)
 
 

@@ -37,6 +37,13 @@ def echo_err(message: str) -> None:
     stream.flush()
 
 
+def report(error: BelkgError) -> None:
+    """A BelkgError as the user sees it: one line on stderr, and its detail, if any."""
+    echo_err(f"Error: {printable(str(error))}")
+    if error.detail:
+        echo_err(printable_lines(error.detail))
+
+
 def stdout_failed(error: OSError) -> None:
     echo_err(f"Error: stdout: cannot write: {error.strerror}")
     _quiet_stdout()  # what is left in the buffer would fail again, with a traceback, at exit
@@ -258,9 +265,7 @@ def run_plain(state_options: dict[str, Any], query_options: dict[str, Any]) -> i
             echo_err("Aborted.")
             return 1
     except BelkgError as error:
-        echo_err(f"Error: {printable(str(error))}")
-        if error.detail:
-            echo_err(printable_lines(error.detail))
+        report(error)
         return error.exit_code
     except OSError as error:
         if error.errno == errno.EPIPE:  # the reader went away (`| head`): as click, exit 1 quietly
