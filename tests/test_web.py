@@ -484,15 +484,17 @@ def test_the_conflicts_about_one_thing_a_page_at_a_time(client, pages):
 
 
 def test_sparql_over_the_limits_is_stopped_and_the_endpoint_answers_after(pages):
-    limited = TestClient(create_app(pages, Limits(timeout=3, memory=1536, concurrent=2), background=False))
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?f"
     ask = {"query": "ASK { ?s ?p ?o }"}
-    for query, error in [
-        (runaway, "query: the query ran longer than 3 s and was stopped; raise --timeout or narrow the query"),
-        (hungry, "query: the query needed more than 1536 MiB of memory and was stopped; raise --memory or narrow "
-                 "the query"),
+    # Each limit on its own: a slow machine must not reach the time limit before the memory one.
+    for limits, query, error in [
+        (Limits(timeout=3, concurrent=2), runaway,
+         "query: the query ran longer than 3 s and was stopped; raise --timeout or narrow the query"),
+        (Limits(timeout=300, memory=1536, concurrent=2), hungry,
+         "query: the query needed more than 1536 MiB of memory and was stopped; raise --memory or narrow the query"),
     ]:  # fmt: skip
+        limited = TestClient(create_app(pages, limits, background=False))
         response = limited.get("/sparql", params={"query": query}, headers={"Accept": "application/json"})
         assert (response.status_code, response.json()) == (400, {"error": error, "status": 400})
         for _ in range(3):  # each of the two workers, one of them new
