@@ -155,9 +155,7 @@ def check(
         grounding = ground(project, loaded)
         if project.cues_file.exists():
             progress("checking each claim against the cues of its sentences")
-            cues = read_lexicon(
-                project.cues_file, project.relative(project.cues_file), loaded.dataset.graph(ONTOLOGY_GRAPH)
-            )
+            cues = read_lexicon(project.cues_file, project.relative(project.cues_file), loaded.graph(ONTOLOGY_GRAPH))
             grounding.findings.extend(check_cues(project, loaded, grounding, cues))
         progress("checking the mapping's identity judgements and the claims' numbering")
         grounding.findings.extend(check_identities(project, loaded, grounding))
@@ -170,10 +168,7 @@ def check(
 
 
 def _asserted_quads(loaded: LoadedGraph, grounding: Grounding) -> Iterator[Quad]:
-    for subject, predicate, obj, graph in loaded.dataset.quads((None, None, None, None)):
-        name = getattr(graph, "identifier", graph)
-        assert isinstance(name, URIRef)
-        yield subject, predicate, obj, name
+    yield from loaded.quads((None, None, None))
     for subject, predicate, obj in grounding.offsets:
         yield subject, predicate, obj, GROUNDING_GRAPH
 

@@ -26,15 +26,13 @@ def check_claim_numbers(project: Project, loaded: LoadedGraph) -> list[Finding]:
     classes = loaded.subclasses_of(BK.Claim)
 
     def report(document: URIRef, node: Node, message: str, hint: str) -> None:
-        graph = loaded.dataset.graph(document)
+        graph = loaded.graph(document)
         findings.append(finding_about(project, loaded.file_of(document), graph, node, "claim-number", message, hint))
 
-    # The claims of every document in one pass: asking each document's graph for its
-    # claims makes rdflib's store read every claim of the dataset once per document.
-    claims_in: dict[object, set[Node]] = {}
+    claims_in: dict[URIRef, set[Node]] = {}
     for kind in classes:
-        for claim, _, _, context in loaded.dataset.quads((None, RDF.type, kind, None)):
-            claims_in.setdefault(getattr(context, "identifier", context), set()).add(claim)
+        for claim, _, _, document in loaded.quads((None, RDF.type, kind)):
+            claims_in.setdefault(document, set()).add(claim)
 
     for document, seed in sorted(loaded.seeds.items()):
         stem = seed_stem(seed)

@@ -263,7 +263,7 @@ class _Checker:
 
     def report(self, document: URIRef, claim: Node, rule: str, message: str, hint: str) -> None:
         path = self.loaded.file_of(document)
-        graph = self.loaded.dataset.graph(document)
+        graph = self.loaded.graph(document)
         self.findings.append(finding_about(self.project, path, graph, claim, rule, message, hint))
 
     def reviews(self, document: URIRef, view: _ClaimView) -> list[Review]:
@@ -332,7 +332,7 @@ def check_cues(project: Project, loaded: LoadedGraph, grounding: Grounding, cues
         spans[(citation.document, citation.claim)].append((citation.start, citation.end))
     checker = _Checker(project, loaded, grounding, cues)
     for (document, claim), claim_spans in sorted(spans.items(), key=lambda item: (str(item[0][0]), str(item[0][1]))):
-        graph = loaded.dataset.graph(document)
+        graph = loaded.graph(document)
         types = set(graph.objects(claim, RDF.type))
         if types & claim_classes:
             checker.check_claim(document, _ClaimView(graph, claim, types), claim_spans)

@@ -26,12 +26,10 @@ def duplicate_claims(project: Project, loaded: LoadedGraph) -> list[Finding]:
     typed as a claim in another document file."""
     classes = loaded.subclasses_of(BK.Claim)
     documents = sorted(loaded.seeds, key=lambda name: str(loaded.files[name]))
-    # The claims of every document in one pass: asking each document's graph makes
-    # rdflib's store read every type triple of the dataset once per document.
-    claims_in: dict[object, set[Node]] = defaultdict(set)
-    for subject, _, kind, context in loaded.dataset.quads((None, RDF.type, None, None)):
+    claims_in: dict[URIRef, set[Node]] = defaultdict(set)
+    for subject, _, kind, document in loaded.quads((None, RDF.type, None)):
         if kind in classes:
-            claims_in[getattr(context, "identifier", context)].add(subject)
+            claims_in[document].add(subject)
     owners: dict[Node, list[URIRef]] = defaultdict(list)
     for name in documents:
         for claim in sorted(claims_in.get(name, set()), key=str):
@@ -45,6 +43,6 @@ def duplicate_claims(project: Project, loaded: LoadedGraph) -> list[Finding]:
         for name in names[1:]:
             message = f"{short_name(claim)} is already a claim of {first}; a claim IRI belongs to one document"
             hint = "give this document's claim its own IRI (numbered for this document)"
-            graph = loaded.dataset.graph(name)
+            graph = loaded.graph(name)
             findings.append(finding_about(project, loaded.files[name], graph, claim, RULE, message, hint))
     return findings

@@ -70,7 +70,7 @@ class _Checker:
     def check_document(self, name: URIRef, seed: Path, uses: dict[Node, list[tuple[Node, Node]]]) -> None:
         """Check one document's hash, quotes and verbatim values; `uses` holds its
         (subject, object) pairs of oa:exact and of each verbatim property."""
-        graph = self.loaded.dataset.graph(name)
+        graph = self.loaded.graph(name)
         text = self.result.texts[name] = read_text(seed, self.project.relative(seed))
         recorded = graph.value(name, BK.sha256)
         actual = sha256_of(seed)
@@ -156,8 +156,7 @@ class _Checker:
         seeds_text = _fold(
             "\n".join(read_text(path, self.project.relative(path)) for path in self.project.seed_files())
         )
-        dataset = self.loaded.dataset
-        graph = dataset.graph(ENTITIES_GRAPH)
+        graph = self.loaded.graph(ENTITIES_GRAPH)
         for node, label in sorted(graph.subject_objects(SKOS.prefLabel | SKOS.altLabel)):
             is_pref = (node, SKOS.prefLabel, label) in graph
             if is_pref and (node, BK.labelIsNormalised, Literal(True)) in graph:
@@ -177,11 +176,11 @@ class _Checker:
         """Every bk: term the register and the documents use is one the ontology declares."""
         from belkg.namespaces import ONTOLOGY_GRAPH
 
-        declared = set(self.loaded.dataset.graph(ONTOLOGY_GRAPH).subjects())
+        declared = set(self.loaded.graph(ONTOLOGY_GRAPH).subjects())
         for name in self.loaded.files:
             if name == ONTOLOGY_GRAPH:
                 continue
-            graph = self.loaded.dataset.graph(name)
+            graph = self.loaded.graph(name)
             reported: set[URIRef] = set()
             for subject, predicate, obj in sorted(graph):
                 for term in (predicate, obj):
@@ -216,12 +215,10 @@ class _Checker:
 def ground(project: Project, loaded: LoadedGraph) -> Grounding:
     """Check every quote, label and seed hash; locate every quote."""
     checker = _Checker(project, loaded)
-    # One pass per property over all graphs: asking each named graph for its triples of a
-    # property scans every graph's (rdflib's store indexes predicates across graphs).
     uses: dict[Node, dict[Node, list[tuple[Node, Node]]]] = defaultdict(lambda: defaultdict(list))
     for prop in (OA.exact, *VERBATIM_PROPERTIES):
-        for subject, _, obj, graph in loaded.dataset.quads((None, prop, None, None)):
-            uses[getattr(graph, "identifier", graph)][prop].append((subject, obj))  # type: ignore[index]
+        for subject, _, obj, name in loaded.quads((None, prop, None)):
+            uses[name][prop].append((subject, obj))
     for name, seed in sorted(loaded.seeds.items()):
         for pairs in uses[name].values():
             pairs.sort()

@@ -40,8 +40,8 @@ class _Checker:
         self.loaded = loaded
         self.grounding = grounding
         self.findings: list[Finding] = []
-        self.register = loaded.dataset.graph(ENTITIES_GRAPH)
-        self.judgements = loaded.dataset.graph(IDENTITIES_GRAPH)
+        self.register = loaded.graph(ENTITIES_GRAPH)
+        self.judgements = loaded.graph(IDENTITIES_GRAPH)
         self.file = loaded.file_of(IDENTITIES_GRAPH)
 
     def finding(self, rule: str, message: str, node: Node, hint: str, *, file: Path | None = None) -> None:
@@ -53,7 +53,7 @@ class _Checker:
         """Which documents name each thing of the register in one of their claims."""
         named: dict[Node, set[URIRef]] = defaultdict(set)
         for document in self.loaded.seeds:
-            graph = self.loaded.dataset.graph(document)
+            graph = self.loaded.graph(document)
             for claim, _, thing in graph.triples((None, None, None)):
                 if (
                     isinstance(thing, URIRef)
@@ -68,7 +68,7 @@ class _Checker:
         evidence that matches one of its labels, else its preferred label."""
         forms: dict[Node, dict[URIRef, set[str]]] = defaultdict(lambda: defaultdict(set))
         for document in self.loaded.seeds:
-            graph = self.loaded.dataset.graph(document)
+            graph = self.loaded.graph(document)
             for claim, _, thing in graph.triples((None, None, None)):
                 preferred = self.register.value(thing, SKOS.prefLabel) if isinstance(thing, URIRef) else None
                 if preferred is None or (claim, PROV.wasDerivedFrom, None) not in graph:

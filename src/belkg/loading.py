@@ -1,4 +1,4 @@
-"""Parse the hand-written Turtle into an rdflib Dataset, one named graph per file."""
+"""Parse the hand-written Turtle, one graph per file, loaded under the name of its graph."""
 
 from __future__ import annotations
 
@@ -27,18 +27,62 @@ MAX_LITERAL_CHARACTERS = MAX_LITERAL_BYTES // 4  # below this, no literal can be
 
 @dataclass
 class LoadedGraph:
-    """The hand-written graphs of a project, and which file each named graph came from."""
+    """The hand-written graphs of a project, each as its file was parsed, by the name it
+    is loaded under, and which file each named graph came from. The checks ask one file's
+    graph at a time; the union and an rdflib Dataset are made only when asked for (rdflib's
+    store of many named graphs answers a question about one of them by reading them all)."""
 
-    dataset: Dataset
+    graphs: dict[URIRef, Graph] = field(default_factory=dict)
     files: dict[URIRef, Path] = field(default_factory=dict)
     seeds: dict[URIRef, Path] = field(default_factory=dict)
+    _union: Graph | None = None
+    _dataset: Dataset | None = None
 
     def file_of(self, graph: URIRef) -> Path | None:
         return self.files.get(graph)
 
+    def graph(self, name: URIRef) -> Graph:
+        """The graph loaded under a name (empty for a name not loaded); read it only."""
+        return self.graphs.get(name) or Graph()
+
+    def quads(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[tuple[Node, Node, Node, URIRef]]:
+        """The triples matching a pattern in every graph, each with the name of its graph."""
+        for name, graph in self.graphs.items():
+            for subject, predicate, obj in graph.triples(pattern):
+                yield subject, predicate, obj, name
+
+    def triples(self) -> Iterator[tuple[Node, Node, Node]]:
+        """Every triple of every graph (a triple two graphs hold comes twice)."""
+        for graph in self.graphs.values():
+            yield from graph
+
+    @property
+    def union(self) -> Graph:
+        """One graph of every triple loaded, made on first use."""
+        if self._union is None:
+            self._union = Graph()
+            store = self._union.store
+            for triple in self.triples():
+                store.add(triple, self._union, quoted=False)
+        return self._union
+
+    @property
+    def dataset(self) -> Dataset:
+        """The graphs as one rdflib Dataset (its default graph their union), made on first use."""
+        if self._dataset is None:
+            self._dataset = Dataset(default_union=True)
+            for name, graph in self.graphs.items():
+                target = self._dataset.graph(name)
+                store = self._dataset.store
+                for triple in graph:  # to the store directly: the parser's terms are checked already
+                    store.add(triple, target, quoted=False)
+                for prefix, namespace in graph.namespaces():
+                    self._dataset.bind(prefix, namespace, override=False)
+        return self._dataset
+
     def subclasses_of(self, *roots: URIRef) -> set[Node]:
         """The classes of the ontology that are the roots or under them (rdfs:subClassOf*)."""
-        ontology = self.dataset.graph(ONTOLOGY_GRAPH)
+        ontology = self.graph(ONTOLOGY_GRAPH)
         classes: set[Node] = set(roots)
         grew = True
         while grew:
@@ -259,29 +303,19 @@ def _check_terms(graph: Graph, text: str, shown: str) -> None:
                     ) from None
 
 
-def _add(dataset: Dataset, name: URIRef, graph: Graph) -> None:
-    target = dataset.graph(name)
-    store = dataset.store
-    for triple in graph:  # to the store directly: the parser's terms are checked already
-        store.add(triple, target, quoted=False)
-    for prefix, namespace in graph.namespaces():
-        dataset.bind(prefix, namespace, override=False)
-
-
 def load_project(project: Project) -> LoadedGraph:
     """Load the ontology, the register and every document file as named graphs.
 
     Each document file kg/<seed-stem>.ttl needs its seed seeds/<seed-stem>.txt and
     becomes the graph named by its document IRI (bkd:doc-<stem>).
     """
-    dataset = Dataset(default_union=True)
-    loaded = LoadedGraph(dataset)
+    loaded = LoadedGraph()
     for name, path in ((ONTOLOGY_GRAPH, project.ontology_file), (ENTITIES_GRAPH, project.entities_file)):
-        _add(dataset, name, parse_turtle(path, project.relative(path)))
+        loaded.graphs[name] = parse_turtle(path, project.relative(path))
         loaded.files[name] = path
     if project.identities_file.exists():
         path = project.identities_file
-        _add(dataset, IDENTITIES_GRAPH, parse_turtle(path, project.relative(path)))
+        loaded.graphs[IDENTITIES_GRAPH] = parse_turtle(path, project.relative(path))
         loaded.files[IDENTITIES_GRAPH] = path
     seeds = {path.stem: path for path in project.seed_files()}
     for path in project.document_files():
@@ -300,7 +334,7 @@ def load_project(project: Project) -> LoadedGraph:
                 f"two document files for {name}: {project.relative(loaded.files[name])} and this one",
                 project.relative(path),
             )
-        _add(dataset, name, parse_turtle(path, project.relative(path)))
+        loaded.graphs[name] = parse_turtle(path, project.relative(path))
         loaded.files[name] = path
         loaded.seeds[name] = seed
     return loaded

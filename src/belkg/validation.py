@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from belkg import shacl_core
@@ -18,19 +18,18 @@ from belkg.shacl_core import Violation
 _RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 
 
-def _graph_defining(dataset: Dataset, node: Node) -> URIRef | None:
+def _graph_defining(loaded: LoadedGraph, node: Node) -> URIRef | None:
     """The named graph in which a node is a subject (where its author wrote it)."""
-    for _, _, _, graph in dataset.quads((node, None, None, None)):
-        name = graph.identifier if isinstance(graph, Graph) else graph
-        return name if isinstance(name, URIRef) else None
+    for _, _, _, name in loaded.quads((node, None, None)):
+        return name
     return None
 
 
-def _owner(dataset: Dataset, node: Node) -> Node:
+def _owner(union: Graph, node: Node) -> Node:
     """A blank node is reported through the named node that points to it."""
     seen = {node}
     while not isinstance(node, URIRef):
-        parent = next(iter(dataset.subjects(None, node)), None)
+        parent = next(iter(union.subjects(None, node)), None)
         if parent is None or parent in seen:
             break
         seen.add(parent)
@@ -47,7 +46,7 @@ def shape_violations(loaded: LoadedGraph, shapes: Graph, validator: str = "fast"
     evaluator does not cover are run by pyshacl."""
     if validator not in VALIDATORS:
         raise ValueError(f"unknown validator {validator!r}")
-    triples = loaded.dataset.triples((None, None, None))
+    triples = loaded.triples()
     if validator == "fast":
         try:
             return shacl_core.validate(triples, shapes)
@@ -93,8 +92,8 @@ def validate_shapes(project: Project, loaded: LoadedGraph, shapes: Graph, valida
         focus, path, component = violation.focus, violation.path, violation.component
         source_shape = violation.source_shape
         hint = shapes.value(source_shape, SH.description)
-        owner = _owner(loaded.dataset, focus)
-        graph = _graph_defining(loaded.dataset, owner)
+        owner = _owner(loaded.union, focus)
+        graph = _graph_defining(loaded, owner)
         file = loaded.file_of(graph) if graph is not None else None
         rule = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
         shape_label = None
@@ -114,7 +113,7 @@ def validate_shapes(project: Project, loaded: LoadedGraph, shapes: Graph, valida
                 file=project.relative(file) if file else None,
                 line=line_of(file, owner),
                 node=short_name(owner) if owner == focus else f"{short_name(owner)} → {short_name(focus)}",
-                label=describe(loaded.dataset, owner),
+                label=describe(loaded.union, owner),
                 hint=str(hint) if hint is not None else None,
                 path=short_name(path) if path is not None else None,
             )
