@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
 from belkg.errors import BelkgError
@@ -187,7 +189,7 @@ def _parse_turtle_with_oxigraph(path: Path, text: str) -> Graph | None:
         quads = list(parser)
     except (SyntaxError, ValueError, MemoryError):  # MemoryError: a statement over 16 MiB
         return None
-    graph = Graph()
+    graph = _parsed_graph()
     # labels are the file's own: fresh nodes, named as rdflib's parser names them
     blanks: dict[str, BNode] = {}
     label_stem = f"n{uuid.uuid4().hex}b"
@@ -219,12 +221,39 @@ def _parse_turtle_with_oxigraph(path: Path, text: str) -> Graph | None:
     return graph
 
 
+class _ParsedStore(SimpleMemory):
+    """rdflib's store of one graph without the bookkeeping of contexts (its default store
+    records, for every triple it adds or yields, the graphs holding it), counting its
+    triples once instead of on every len()."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._size: int | None = None
+
+    def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
+        self._size = None
+        super().add(triple, context, quoted)
+
+    def remove(self, triple_pattern: Any, context: Any = None) -> None:
+        self._size = None
+        super().remove(triple_pattern, context)
+
+    def __len__(self, context: Any = None) -> int:
+        if self._size is None:
+            self._size = super().__len__(context)
+        return self._size
+
+
+def _parsed_graph() -> Graph:
+    return Graph(store=_ParsedStore())
+
+
 class _NotInRdflib(Exception):
     """A term rdflib's parser would not make."""
 
 
 def _parse_turtle_with_rdflib(path: Path, text: str, shown: str) -> Graph:
-    graph = Graph()
+    graph = _parsed_graph()
     try:
         with as_written():
             graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
