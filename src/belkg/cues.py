@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -44,7 +45,7 @@ class Cue:
     value: URIRef | None
     line: int
 
-    @property
+    @cached_property
     def first_word(self) -> str | None:
         """The casefolded letters every match starts with (None for a /regex/ cue): a
         sentence without them is not searched."""

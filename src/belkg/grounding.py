@@ -36,7 +36,7 @@ class Citation:
 
 @dataclass
 class Grounding:
-    offsets: Graph
+    offsets: set[tuple[Node, Node, Node]]  # the oa:start and oa:end of each located quote
     findings: list[Finding] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     # each document's seed text, as read for its quotes (the later checks read it here)
@@ -61,7 +61,7 @@ class _Checker:
     def __init__(self, project: Project, loaded: LoadedGraph) -> None:
         self.project = project
         self.loaded = loaded
-        self.result = Grounding(Graph())
+        self.result = Grounding(set())
 
     def finding(self, rule: str, message: str, graph_name: URIRef, node: Node, hint: str, graph: Graph) -> None:
         path = self.loaded.file_of(graph_name)
@@ -181,6 +181,13 @@ class _Checker:
             if name == ONTOLOGY_GRAPH:
                 continue
             graph = self.loaded.graph(name)
+            namespace = str(BK)
+            if all(
+                term in declared or not isinstance(term, URIRef) or not term.startswith(namespace)
+                for _, predicate, obj in graph
+                for term in (predicate, obj)
+            ):
+                continue  # the common case, found without sorting the graph
             reported: set[URIRef] = set()
             for subject, predicate, obj in sorted(graph):
                 for term in (predicate, obj):

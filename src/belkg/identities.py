@@ -49,39 +49,35 @@ class _Checker:
         graph = self.judgements if path == self.file else self.register
         self.findings.append(finding_about(self.project, path, graph, node, rule, message, hint))
 
-    def mentions(self) -> dict[Node, set[URIRef]]:
-        """Which documents name each thing of the register in one of their claims."""
+    def mentions_and_spellings(self) -> tuple[dict[Node, set[URIRef]], dict[Node, dict[URIRef, set[str]]]]:
+        """Which documents name each thing of the register in one of their claims; and
+        the forms of its name each of them uses: the bk:spelling of an evidence that
+        matches one of its labels, else its preferred label."""
+        preferred = {thing: _fold(str(label)) for thing, label in self.register.subject_objects(SKOS.prefLabel)}
+        labels: dict[Node, set[str]] = defaultdict(set)
+        for thing, label in self.register.subject_objects(SKOS.altLabel):
+            labels[thing].add(_fold(str(label)))
         named: dict[Node, set[URIRef]] = defaultdict(set)
-        for document in self.loaded.seeds:
-            graph = self.loaded.graph(document)
-            for claim, _, thing in graph.triples((None, None, None)):
-                if (
-                    isinstance(thing, URIRef)
-                    and (thing, SKOS.prefLabel, None) in self.register
-                    and (claim, PROV.wasDerivedFrom, None) in graph
-                ):
-                    named[thing].add(document)
-        return named
-
-    def spellings(self) -> dict[Node, dict[URIRef, set[str]]]:
-        """The forms of each thing's name each document uses: the bk:spelling of an
-        evidence that matches one of its labels, else its preferred label."""
         forms: dict[Node, dict[URIRef, set[str]]] = defaultdict(lambda: defaultdict(set))
         for document in self.loaded.seeds:
             graph = self.loaded.graph(document)
+            evidences: dict[Node, list[Node]] = defaultdict(list)
+            for claim, _, evidence in graph.triples((None, PROV.wasDerivedFrom, None)):
+                evidences[claim].append(evidence)
+            spelt: dict[Node, set[str]] = {}
             for claim, _, thing in graph.triples((None, None, None)):
-                preferred = self.register.value(thing, SKOS.prefLabel) if isinstance(thing, URIRef) else None
-                if preferred is None or (claim, PROV.wasDerivedFrom, None) not in graph:
+                if not isinstance(thing, URIRef) or thing not in preferred or claim not in evidences:
                     continue
-                labels = {_fold(str(label)) for label in self.register.objects(thing, SKOS.altLabel)}
-                labels.add(_fold(str(preferred)))
-                used = {
-                    _fold(str(spelling))
-                    for evidence in graph.objects(claim, PROV.wasDerivedFrom)
-                    for spelling in graph.objects(evidence, BK.spelling)
-                } & labels
-                forms[thing][document] |= used or {_fold(str(preferred))}
-        return forms
+                named[thing].add(document)
+                if claim not in spelt:
+                    spelt[claim] = {
+                        _fold(str(spelling))
+                        for evidence in evidences[claim]
+                        for spelling in graph.objects(evidence, BK.spelling)
+                    }
+                used = spelt[claim] & (labels[thing] | {preferred[thing]})
+                forms[thing][document] |= used or {preferred[thing]}
+        return named, forms
 
     def check_judgement(self, judgement: Node) -> tuple[Node | None, set[URIRef]]:
         """Check one judgement's basis; return the thing it identifies and the documents
@@ -121,7 +117,7 @@ class _Checker:
     def run(self) -> list[Finding]:
         described = self.loaded.subclasses_of(*_DESCRIBED_CLASSES)
         people = self.loaded.subclasses_of(*_NAMED_CLASSES)
-        named = self.mentions()
+        named, forms = self.mentions_and_spellings()
         covered: dict[Node, set[URIRef]] = defaultdict(set)
         for judgement in sorted(self.judgements.subjects(RDF.type, BK.IdentityJudgement), key=str):
             thing, documents = self.check_judgement(judgement)
@@ -135,7 +131,6 @@ class _Checker:
                     "quote only documents whose claims name the thing, or fix bk:identifies",
                 )
             covered[thing] |= documents
-        forms = self.spellings()
         for thing, documents in sorted(named.items(), key=lambda item: str(item[0])):
             if len(documents) < 2:
                 continue
