@@ -183,10 +183,18 @@ def _skolemized(quads: list[Quad], mapping: dict[BNode, URIRef]) -> list[Quad]:
 def _nquads_lines(quads: Iterable[Quad], counts: Counter[str]) -> Iterator[str]:
     from rdflib.plugins.serializers.nt import _quoteLiteral
 
+    written: dict[Node, str] = {}  # each IRI and blank node written once: most recur
+
+    def n3(term: Node) -> str:
+        text = written.get(term)
+        if text is None:
+            text = written[term] = term.n3()
+        return text
+
     for subject, predicate, obj, graph in quads:
         counts[str(graph)] += 1
-        written = _quoteLiteral(obj) if isinstance(obj, Literal) else obj.n3()
-        yield f"{subject.n3()} {predicate.n3()} {written} {graph.n3()} .\n"
+        value = _quoteLiteral(obj) if isinstance(obj, Literal) else n3(obj)
+        yield f"{n3(subject)} {n3(predicate)} {value} {n3(graph)} .\n"
 
 
 def _rdflib_term(term: Any) -> Node:

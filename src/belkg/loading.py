@@ -194,9 +194,17 @@ def _parse_turtle_with_oxigraph(path: Path, text: str) -> Graph | None:
     blanks: dict[str, BNode] = {}
     label_stem = f"n{uuid.uuid4().hex}b"
 
+    iris: dict[str, URIRef] = {}  # one URIRef per IRI: a file repeats its IRIs, and rdflib checks each it makes
+
+    def iri(value: str) -> URIRef:
+        made = iris.get(value)
+        if made is None:
+            made = iris[value] = URIRef(value)
+        return made
+
     def node(term: object) -> Node:
         if isinstance(term, pyoxigraph.NamedNode):
-            return URIRef(term.value)
+            return iri(term.value)
         if isinstance(term, pyoxigraph.BlankNode):
             if term.value not in blanks:
                 blanks[term.value] = BNode(f"{label_stem}{len(blanks) + 1}")
@@ -206,7 +214,7 @@ def _parse_turtle_with_oxigraph(path: Path, text: str) -> Graph | None:
                 return Literal(term.value, lang=term.language)
             if term.datatype.value == XSD_STRING:
                 return Literal(term.value)
-            return Literal(term.value, datatype=URIRef(term.datatype.value))
+            return Literal(term.value, datatype=iri(term.datatype.value))
         raise _NotInRdflib
 
     try:
