@@ -190,9 +190,9 @@ def parse_saved_query(text: str, name: str, path: Path | None = None, shown: str
 def _from_cache(text: str, name: str, path: Path | None, cache_dir: Path) -> tuple[SavedQuery | None, Path]:
     """A header parsed before, stored under the hash of the query's text: reading it back
     as JSON spares the query path the import of a YAML parser."""
-    import hashlib
+    from belkg.digests import sha256_hex
 
-    entry = cache_dir / f"{hashlib.sha256(text.encode()).hexdigest()}.json"
+    entry = cache_dir / f"{sha256_hex(text.encode())}.json"
     try:
         data = json.loads(entry.read_text(encoding="utf-8"))
     except (OSError, ValueError):

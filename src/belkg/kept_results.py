@@ -12,7 +12,6 @@ before anything is read.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -43,9 +42,10 @@ class Shelf:
 
     def path(self, text: str) -> Path:
         from belkg import __version__
+        from belkg.digests import sha256_hex
 
         parts = (_FORMAT, __version__, self.build, "inferred" if self.inference else "asserted", text)
-        return self.folder / f"result-{hashlib.sha256(chr(0).join(parts).encode()).hexdigest()[:40]}.json"
+        return self.folder / f"result-{sha256_hex(chr(0).join(parts).encode())[:40]}.json"
 
     def holds(self, text: str) -> bool:
         """Whether a result is kept for text."""

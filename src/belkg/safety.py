@@ -23,7 +23,6 @@ the parser is loaded only for a text not seen before.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sys
@@ -218,8 +217,9 @@ class AnalysisCache:
         if self.folder is None:
             return None
         from belkg import __version__
+        from belkg.digests import sha256_hex
 
-        key = hashlib.sha256(f"{__version__}\0{_ANALYSIS_FORMAT}\0{text}".encode()).hexdigest()
+        key = sha256_hex(f"{__version__}\0{_ANALYSIS_FORMAT}\0{text}".encode())
         return self.folder / f"{key}.json"
 
     def get(self, text: str) -> Analysis | None:
