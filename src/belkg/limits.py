@@ -260,13 +260,17 @@ def _watched(
     the error on stderr as the CLI writes it) when a limit is passed."""
     if seconds is None and memory is None:
         return work()
+    # _thread, not threading: a lock with a timeout is all the watchdog needs, and
+    # threading's import would cost a short query two milliseconds. A _thread thread
+    # does not keep the process alive (a daemon, in threading's words).
+    import _thread
     import sys
-    import threading
     import time
 
     from belkg.errors import printable
 
-    done = threading.Event()
+    done = _thread.allocate_lock()
+    done.acquire()  # released when the work ends
     deadline = None if seconds is None else time.monotonic() + seconds
     allowed = memory
 
@@ -278,18 +282,17 @@ def _watched(
             os._exit(2)
 
     def watch() -> None:
-        while not done.wait(_WATCH_INTERVAL):
+        while not done.acquire(timeout=_WATCH_INTERVAL):
             if deadline is not None and time.monotonic() >= deadline:
                 stop(timeout_error() if timeout_error else over_time_error(seconds or 0, where))
             if allowed is not None and _resident_mib() > allowed:
                 stop(over_memory_error(memory, where))
 
-    watchdog = threading.Thread(target=watch, name="belkg-limits", daemon=True)
-    watchdog.start()
+    _thread.start_new_thread(watch, ())
     try:
         try:
             return work()
         except MemoryError:
             raise over_memory_error(memory, where) from None
     finally:
-        done.set()
+        done.release()
