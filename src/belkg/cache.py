@@ -14,10 +14,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from belkg.errors import BelkgError
 from belkg.project import Project
+from belkg.records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any
 
 CACHE_FORMAT = 4
 DATASET_FILE = "dataset.nq"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from belkg.errors import BelkgError
+from belkg.records import TYPE_CHECKING, NamedTuple
 from belkg.sparql_text import mask
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from belkg.findings import Finding
 
 HEADER_KEYS = {"summary", "description", "tags", "params"}

@@ -20,9 +20,12 @@ import errno
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from belkg.errors import BelkgError, printable, printable_lines
+from belkg.records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 # A full or failing device behind stdout (belkg query > /dev/full).
 OUTPUT_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}

@@ -1,17 +1,20 @@
 """SHA-256 of the short texts a query's path names its kept files by (a saved query's
 parsed header, the safety gate's verdict, a kept result), without hashlib's start-up.
 
-Importing hashlib loads OpenSSL's library: some 4 ms, a tenth of what a one-shot `belkg
-query` of a short saved query costs beyond the bare store. CPython's own SHA-256 module
-(the one hashlib falls back on) loads in a tenth of that and gives the same digests
-(tests/test_digests.py). Hashing files and builds stays with hashlib, whose OpenSSL
-code is the faster on long inputs.
+Importing hashlib loads OpenSSL's library: 4.4 ms on a busy two-core machine (load 3),
+a good part of what a one-shot `belkg query` of a short saved query costs beyond the bare
+store. CPython's own SHA-256 module (the one hashlib falls back on) loads in 0.4 ms and
+gives the same digests (tests/test_digests.py). Hashing files and builds stays with
+hashlib, whose OpenSSL code is the faster on long inputs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from belkg.records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 # CPython's built-in SHA-256: _sha2 from Python 3.12, _sha256 before.
 _BUILTIN_MODULES = ("_sha2", "_sha256")

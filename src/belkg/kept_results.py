@@ -16,13 +16,15 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from belkg.engines import QueryResult
 from belkg.errors import BelkgError
+from belkg.records import TYPE_CHECKING, NamedTuple
 from belkg.terms import Term
 
 if TYPE_CHECKING:  # not imported on a query's path: `belkg query` starts fast
+    from typing import Any
+
     from belkg.catalogue import SavedQuery
     from belkg.engines import Engine
 

@@ -14,14 +14,16 @@ saves the fork, which costs a short query more than the query.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
 
 from belkg.errors import BelkgError
+from belkg.records import TYPE_CHECKING
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MIB = 4096
@@ -41,6 +43,8 @@ def one_shot(active: bool = True) -> None:
 
 def check_seconds(value: float, option: str = "--timeout") -> float:
     """A time limit must be a finite number of seconds, 0 or more."""
+    import math  # here: a plain `belkg query` takes the default limits
+
     if math.isnan(value) or math.isinf(value) or value < 0:
         raise BelkgError(f"{option} must be a finite number of seconds, 0 or more (0: no limit), not {value:g}")
     return value
@@ -165,9 +169,10 @@ def within(
             os.waitpid(child, 0)
     if not chunks:
         raise ended_error(status, memory, where)
+    value: T
     value, learned = result_of(pickle.loads(b"".join(chunks)), memory, where)
     safety.keep_learned(learned)
-    return cast(T, value)
+    return value
 
 
 def enter_child(parent: int, memory: int | None) -> None:

@@ -11,12 +11,15 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TextIO
 
 from belkg.engines import QueryResult
 from belkg.errors import BelkgError
 from belkg.prefixes import PREFIXES, shorten
+from belkg.records import TYPE_CHECKING
 from belkg.terms import Term, to_rdflib
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 TABLE_FORMATS = ("text", "json", "xml", "csv", "tsv", "md")
 GRAPH_FORMATS = ("ttl", "nt", "xml", "jsonld")

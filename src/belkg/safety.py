@@ -29,10 +29,13 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from belkg.errors import BelkgError
+from belkg.records import TYPE_CHECKING, NamedTuple
 from belkg.sparql_text import expand_escapes, nesting_depth
+
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_QUERY_BYTES = 1 << 20
 MAX_NESTING = 100
