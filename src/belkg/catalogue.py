@@ -8,7 +8,6 @@ from pathlib import Path
 
 from belkg.errors import BelkgError
 from belkg.records import TYPE_CHECKING, NamedTuple
-from belkg.sparql_text import mask
 
 if TYPE_CHECKING:
     from typing import Any
@@ -286,6 +285,8 @@ def format_listing(catalogue: list[SavedQuery], width: int | None = None) -> str
 def needs_named_graphs(query: SavedQuery) -> bool:
     """Whether the query reads named graphs (a GRAPH pattern, or FROM NAMED): on a store
     loaded from an export without them (Turtle, N-Triples, RDF/XML) it finds nothing there."""
+    from belkg.sparql_text import mask
+
     code = re.sub(r"<[^<>\s]*>", " ", mask(query.text, strings=True))  # not "graph" in an IRI
     return re.search(r"\b(GRAPH|FROM\s+NAMED)\b", code, re.IGNORECASE) is not None
 
