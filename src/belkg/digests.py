@@ -10,23 +10,26 @@ hashlib, whose OpenSSL code is the faster on long inputs.
 
 from __future__ import annotations
 
+import sys
+
 from belkg.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-# CPython's built-in SHA-256: _sha2 from Python 3.12, _sha256 before.
-_BUILTIN_MODULES = ("_sha2", "_sha256")
+# CPython's built-in SHA-256: _sha2 from Python 3.12, _sha256 before (the one that
+# cannot be there is not looked for: a failed import searches every folder of sys.path).
+_BUILTIN_MODULE = "_sha2" if sys.version_info >= (3, 12) else "_sha256"
 _sha256: Callable[[bytes], Any] | None = None
 
 
 def _constructor() -> Callable[[bytes], Any]:
-    for name in _BUILTIN_MODULES:
-        try:
-            found: Callable[[bytes], Any] = __import__(name).sha256
-        except (ImportError, AttributeError):
-            continue
+    try:
+        found: Callable[[bytes], Any] = __import__(_BUILTIN_MODULE).sha256
+    except (ImportError, AttributeError):  # a Python built without it
+        pass
+    else:
         return found
     from hashlib import sha256
 
