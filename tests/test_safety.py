@@ -350,6 +350,19 @@ def test_the_text_run_is_kept_and_a_kept_one_is_the_query_itself_or_is_not_used(
         Gate(cache_dir=tmp_path).check(text)
 
 
+def test_a_text_vouched_for_is_not_kept_on_disk(tmp_path):
+    """A saved query's text bound to values (Gate.vouch) is one of many: its run text is
+    not kept beside the verdicts, the template's is."""
+    template = "SELECT ?x WHERE { ?x bk:name ?_name }"
+    gate = Gate(cache_dir=tmp_path)
+    for value in ("a", "b", "c"):
+        bound = template.replace("WHERE { ", f'WHERE {{ VALUES (?_name) {{ ("{value}") }} ', 1)
+        gate.vouch(bound, template)
+        assert gate.check(bound).text == Gate().check(bound).text
+    (run,) = tmp_path.glob("run-*.json")
+    assert json.loads(run.read_text())["text"].endswith(template)
+
+
 # --- engines cannot be used around the gate --------------------------------------------------
 
 

@@ -331,7 +331,6 @@ class Gate:
         self.remote = remote
         self.cache = AnalysisCache(cache_dir)
         self._seen: dict[str, Analysis] = {}
-        self._vouched: dict[str, str] = {}  # bound texts (see `vouch`) and the texts run for them
 
     def canonical(self, text: str, where: str | None = None) -> str:
         """The text as the gate reads it: rdflib's parser writes out codepoint escapes
@@ -397,9 +396,7 @@ class Gate:
         from belkg.predeclared import with_prefixes
 
         _refuse_if_too_big(bound, where)
-        written = self.canonical(bound, where)
-        key = with_prefixes(written).text
-        self._vouched[written] = key  # its run text: not kept on disk, one for each value
+        key = with_prefixes(self.canonical(bound, where)).text
         if key in self._seen or key in _ANALYSED:
             return
         found = self.analysis(self.run_text(self.canonical(template, where)), where)
@@ -411,12 +408,13 @@ class Gate:
         the predeclared prefixes it uses and does not declare (belkg.predeclared). It is
         kept beside the verdicts, so a text seen before is not searched for prefixes
         again (nor the search's patterns compiled: a one-shot command's start-up)."""
-        text = self._vouched.get(written) or self.cache.get_run_text(written)
+        text = self.cache.get_run_text(written)
         if text is None:
             from belkg.predeclared import with_prefixes
 
             text = with_prefixes(written).text
-            self.cache.put_run_text(written, text)
+            if text not in self._seen:  # a text vouched for (see `vouch`) is not kept: one for each value
+                self.cache.put_run_text(written, text)
         return text
 
     def check(self, text: str, where: str | None = None) -> Checked:
