@@ -86,9 +86,9 @@ class State:
     """Options shared by every command, and the build they lead to."""
 
     def __init__(self, project: str | None, cache_dir: str | None, quiet: bool, allow_network: bool = False) -> None:
-        self.project_option = project
         from pathlib import Path  # here: a plain query imports it after its start-up began (see run_plain)
 
+        self.project_option = project
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.quiet = quiet
         self.allow_network = allow_network
