@@ -3,6 +3,7 @@ network, FROM means what SPARQL says, and runaway queries stop."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import socket
@@ -317,11 +318,49 @@ def test_verdicts_are_cached_and_a_damaged_cache_is_reparsed(tmp_path):
     gate = Gate(GRAPHS, cache_dir=tmp_path)
     with pytest.raises(BelkgError):
         gate.check(text)
-    (cached,) = tmp_path.iterdir()
+    (cached,) = [path for path in tmp_path.iterdir() if not path.name.startswith("run-")]
+    (run,) = tmp_path.glob("run-*.json")
     assert Gate(GRAPHS, cache_dir=tmp_path).analysis(text) == analyse(text)
     cached.write_text("{not json")
+    run.write_text("{not json")
     with pytest.raises(BelkgError):
         Gate(GRAPHS, cache_dir=tmp_path).check(text)
+
+
+def test_the_text_run_is_kept_and_a_kept_one_is_the_query_itself_or_is_not_used(tmp_path):
+    """Gate.run_text keeps the text an engine runs (the query with the predeclared
+    prefixes it lacks) beside the verdicts; a kept text that is not the query with at most
+    a line before it is made again, and whatever it holds the gate decides on."""
+    text = "SELECT ?x WHERE { ?x a bk:Person }"
+    expected = Gate().check(text).text
+    assert expected.startswith("PREFIX bk: ") and expected.endswith(text)
+    assert Gate(cache_dir=tmp_path).check(text).text == expected
+    (run,) = tmp_path.glob("run-*.json")
+    assert json.loads(run.read_text()) == {"text": expected}
+    assert Gate(cache_dir=tmp_path).check(text).text == expected
+    for damaged in (
+        "DELETE WHERE { ?s ?p ?o }",
+        "PREFIX a: <x:>\nDELETE WHERE { ?s ?p ?o } ;\n" + text,
+        "x" + text[1:],
+    ):
+        run.write_text(json.dumps({"text": damaged}))
+        assert Gate(cache_dir=tmp_path).check(text).text == expected
+    run.write_text(json.dumps({"text": "DELETE WHERE { ?s ?p ?o } ;\n" + text}))
+    with pytest.raises(BelkgError):
+        Gate(cache_dir=tmp_path).check(text)
+
+
+def test_a_text_vouched_for_is_not_kept_on_disk(tmp_path):
+    """A saved query's text bound to values (Gate.vouch) is one of many: its run text is
+    not kept beside the verdicts, the template's is."""
+    template = "SELECT ?x WHERE { ?x bk:name ?_name }"
+    gate = Gate(cache_dir=tmp_path)
+    for value in ("a", "b", "c"):
+        bound = template.replace("WHERE { ", f'WHERE {{ VALUES (?_name) {{ ("{value}") }} ', 1)
+        gate.vouch(bound, template)
+        assert gate.check(bound).text == Gate().check(bound).text
+    (run,) = tmp_path.glob("run-*.json")
+    assert json.loads(run.read_text())["text"].endswith(template)
 
 
 # --- engines cannot be used around the gate --------------------------------------------------

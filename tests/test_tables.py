@@ -87,6 +87,20 @@ def test_wide_and_combining_characters_are_measured_as_a_terminal_shows_them():
     assert [display_width(line) for line in lines[:3]] == [12, 12, 12]
 
 
+def test_the_narrow_blocks_hold_no_wide_or_combining_character():
+    """display_width counts the characters of a text made of these blocks without
+    unicodedata: each must be one column wide."""
+    import unicodedata
+
+    from belkg.results import _narrow
+
+    narrow = [chr(code) for code in range(0x2100) if _narrow(chr(code))]
+    assert len(narrow) == 0x300 + 0x83 + 0x65
+    wrong = [c for c in narrow if unicodedata.combining(c) or unicodedata.east_asian_width(c) in "WF"]
+    assert wrong == []
+    assert display_width("Статкевіч “special operation” – …") == len("Статкевіч “special operation” – …")
+
+
 def test_table_is_an_alias_of_text():
     assert render(LABELLED, "table", {}, 30) == render(LABELLED, "text", {}, 30)
     assert needs_labels("table") and needs_labels("text") and needs_labels("md")

@@ -4,11 +4,14 @@ SPARQL endpoint), its rendered bytes, and the notes that go with them."""
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, NamedTuple
 
 from belkg.catalogue import SavedQuery
 from belkg.errors import BelkgError
 from belkg.limits import within
+from belkg.records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Answer(NamedTuple):

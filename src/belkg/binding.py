@@ -16,7 +16,6 @@ import re
 from belkg.catalogue import Param, SavedQuery
 from belkg.errors import BelkgError, check_utf8
 from belkg.prefixes import expand
-from belkg.sparql_text import lexemes, mask
 from belkg.terms import XSD, Term, is_valid_iri
 
 
@@ -77,6 +76,8 @@ def bind_parameters(query: SavedQuery, given: dict[str, str]) -> dict[str, Term]
 
 def _where_brace(text: str) -> int | None:
     """The offset just after the opening brace of the query's top-level WHERE group."""
+    from belkg.sparql_text import lexemes, mask
+
     depth = 0
     after_where = False
     first_top_brace = None
@@ -108,6 +109,8 @@ def _values(bindings: dict[str, Term]) -> str:
 def _code_only(text: str) -> str:
     """The text with comments, strings and IRIs blanked, offsets kept: keywords and
     variables are then found by a plain search."""
+    from belkg.sparql_text import lexemes
+
     code = list(text)
     for match in lexemes(text):
         token = match.group(0)

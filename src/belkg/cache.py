@@ -10,15 +10,17 @@ folder left by a build that was killed is removed by the next build.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from belkg.errors import BelkgError
 from belkg.project import Project
+from belkg.records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any
 
 CACHE_FORMAT = 4
 DATASET_FILE = "dataset.nq"
@@ -52,7 +54,7 @@ def _versions(distributions: tuple[str, ...]) -> dict[str, str]:
     found = dict.fromkeys(distributions, "unknown")
     for folder in sys.path:
         try:
-            names = [entry.name for entry in Path(folder or ".").iterdir()]
+            names = os.listdir(folder or ".")  # noqa: PTH208 - names only: a Path for each costs more
         except OSError:
             continue
         for name in names:
@@ -138,6 +140,8 @@ def _keep_stamps(stamps: Path, root: str, stamp: dict[str, Any]) -> None:
 
 
 def _hashed_key(project: Project, files: list[Path], header: str) -> str:
+    import hashlib  # here: a query whose inputs kept their stamps hashes nothing
+
     digest = hashlib.sha256()
     digest.update(header.encode())
     for path in files:
@@ -170,6 +174,8 @@ class CacheEntry(NamedTuple):
 
 
 def _sha256_file(path: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
@@ -187,6 +193,8 @@ def _store_files(folder: Path) -> dict[str, int]:
 
 
 def _store_sha256(folder: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     for name in _store_files(folder):
         digest.update(name.encode() + b"\0" + _sha256_file(folder / name).encode() + b"\n")
@@ -306,6 +314,7 @@ def _write_entry(
     *,
     replace: bool,
 ) -> CacheEntry:
+    import hashlib
     import shutil
     import tempfile
 

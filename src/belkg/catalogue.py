@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from belkg.errors import BelkgError
-from belkg.sparql_text import mask
+from belkg.records import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from belkg.findings import Finding
 
 HEADER_KEYS = {"summary", "description", "tags", "params"}
@@ -190,9 +191,9 @@ def parse_saved_query(text: str, name: str, path: Path | None = None, shown: str
 def _from_cache(text: str, name: str, path: Path | None, cache_dir: Path) -> tuple[SavedQuery | None, Path]:
     """A header parsed before, stored under the hash of the query's text: reading it back
     as JSON spares the query path the import of a YAML parser."""
-    import hashlib
+    from belkg.digests import sha256_hex
 
-    entry = cache_dir / f"{hashlib.sha256(text.encode()).hexdigest()}.json"
+    entry = cache_dir / f"{sha256_hex(text.encode())}.json"
     try:
         data = json.loads(entry.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -284,6 +285,8 @@ def format_listing(catalogue: list[SavedQuery], width: int | None = None) -> str
 def needs_named_graphs(query: SavedQuery) -> bool:
     """Whether the query reads named graphs (a GRAPH pattern, or FROM NAMED): on a store
     loaded from an export without them (Turtle, N-Triples, RDF/XML) it finds nothing there."""
+    from belkg.sparql_text import mask
+
     code = re.sub(r"<[^<>\s]*>", " ", mask(query.text, strings=True))  # not "graph" in an IRI
     return re.search(r"\b(GRAPH|FROM\s+NAMED)\b", code, re.IGNORECASE) is not None
 

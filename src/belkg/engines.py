@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
 
 from belkg.errors import BelkgError
 from belkg.prefixes import DERIVED_GRAPHS
+from belkg.records import TYPE_CHECKING
 from belkg.safety import Checked, Gate
 from belkg.terms import Term
 
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from belkg.kept_results import Shelf
     from belkg.user_data import UserData
+else:
+    Protocol = object  # Engine is the type checker's protocol; at run time typing is not loaded
 
 ENGINES = ("oxigraph", "rdflib")
 

@@ -12,18 +12,19 @@ before anything is read.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from belkg.engines import QueryResult
 from belkg.errors import BelkgError
+from belkg.records import TYPE_CHECKING, NamedTuple
 from belkg.terms import Term
 
 if TYPE_CHECKING:  # not imported on a query's path: `belkg query` starts fast
+    from typing import Any
+
     from belkg.catalogue import SavedQuery
     from belkg.engines import Engine
 
@@ -43,9 +44,10 @@ class Shelf:
 
     def path(self, text: str) -> Path:
         from belkg import __version__
+        from belkg.digests import sha256_hex
 
         parts = (_FORMAT, __version__, self.build, "inferred" if self.inference else "asserted", text)
-        return self.folder / f"result-{hashlib.sha256(chr(0).join(parts).encode()).hexdigest()[:40]}.json"
+        return self.folder / f"result-{sha256_hex(chr(0).join(parts).encode())[:40]}.json"
 
     def holds(self, text: str) -> bool:
         """Whether a result is kept for text."""

@@ -14,14 +14,16 @@ saves the fork, which costs a short query more than the query.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
 
 from belkg.errors import BelkgError
+from belkg.records import TYPE_CHECKING
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MIB = 4096
@@ -41,6 +43,8 @@ def one_shot(active: bool = True) -> None:
 
 def check_seconds(value: float, option: str = "--timeout") -> float:
     """A time limit must be a finite number of seconds, 0 or more."""
+    import math  # here: a plain `belkg query` takes the default limits
+
     if math.isnan(value) or math.isinf(value) or value < 0:
         raise BelkgError(f"{option} must be a finite number of seconds, 0 or more (0: no limit), not {value:g}")
     return value
@@ -165,9 +169,10 @@ def within(
             os.waitpid(child, 0)
     if not chunks:
         raise ended_error(status, memory, where)
+    value: T
     value, learned = result_of(pickle.loads(b"".join(chunks)), memory, where)
     safety.keep_learned(learned)
-    return cast(T, value)
+    return value
 
 
 def enter_child(parent: int, memory: int | None) -> None:
@@ -260,13 +265,17 @@ def _watched(
     the error on stderr as the CLI writes it) when a limit is passed."""
     if seconds is None and memory is None:
         return work()
+    # _thread, not threading: a lock with a timeout is all the watchdog needs, and
+    # threading's import would cost a short query two milliseconds. A _thread thread
+    # does not keep the process alive (a daemon, in threading's words).
+    import _thread
     import sys
-    import threading
     import time
 
     from belkg.errors import printable
 
-    done = threading.Event()
+    done = _thread.allocate_lock()
+    done.acquire()  # released when the work ends
     deadline = None if seconds is None else time.monotonic() + seconds
     allowed = memory
 
@@ -278,18 +287,17 @@ def _watched(
             os._exit(2)
 
     def watch() -> None:
-        while not done.wait(_WATCH_INTERVAL):
+        while not done.acquire(timeout=_WATCH_INTERVAL):
             if deadline is not None and time.monotonic() >= deadline:
                 stop(timeout_error() if timeout_error else over_time_error(seconds or 0, where))
             if allowed is not None and _resident_mib() > allowed:
                 stop(over_memory_error(memory, where))
 
-    watchdog = threading.Thread(target=watch, name="belkg-limits", daemon=True)
-    watchdog.start()
+    _thread.start_new_thread(watch, ())
     try:
         try:
             return work()
         except MemoryError:
             raise over_memory_error(memory, where) from None
     finally:
-        done.set()
+        done.release()

@@ -12,9 +12,9 @@ declarations win over these.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from belkg.prefixes import PREFIXES
+from belkg.records import NamedTuple
 from belkg.sparql_text import LEXEMES
 
 # The project's prefixes first, then the W3C and other common vocabularies.

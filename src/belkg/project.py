@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NamedTuple
 
 from belkg.errors import BelkgError
+from belkg.records import NamedTuple
 
 ENTITIES_FILE = "entities.ttl"
 IDENTITIES_FILE = "identities.ttl"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
 
 from belkg.binding import apply_bindings, bind_parameters
 from belkg.cache import CacheEntry
@@ -13,9 +12,12 @@ from belkg.errors import BelkgError, check_utf8
 from belkg.limits import DEFAULT_MEMORY_MIB, within
 from belkg.prefixes import PREFIXES
 from belkg.project import Project
+from belkg.records import TYPE_CHECKING
 from belkg.results import Labels
 
 if TYPE_CHECKING:
+    from typing import BinaryIO
+
     from belkg.user_data import UserData
 
 _LABEL_PROPERTIES = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label")

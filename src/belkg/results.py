@@ -11,12 +11,15 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TextIO
 
 from belkg.engines import QueryResult
 from belkg.errors import BelkgError
 from belkg.prefixes import PREFIXES, shorten
+from belkg.records import TYPE_CHECKING
 from belkg.terms import Term, to_rdflib
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 TABLE_FORMATS = ("text", "json", "xml", "csv", "tsv", "md")
 GRAPH_FORMATS = ("ttl", "nt", "xml", "jsonld")
@@ -230,10 +233,17 @@ def _shown_columns(result: QueryResult) -> list[str]:
     return [name for name in result.variables if not (name.endswith("Label") and name[: -len("Label")] in names)]
 
 
+def _narrow(char: str) -> bool:
+    """Whether the character is in a block without wide or combining characters: Latin,
+    Cyrillic letters and the seeds' typography (’ “ ” – …). tests/test_tables.py checks
+    each against unicodedata."""
+    return char < "\u0300" or "\u0400" <= char < "\u0483" or "\u2000" <= char < "\u2065"
+
+
 def display_width(text: str) -> int:
     """The columns a terminal gives the text: wide (East Asian) characters take two,
     combining marks none."""
-    if text.isascii():  # no wide or combining character: the common case, and cheap
+    if text.isascii() or all(_narrow(char) for char in text):  # the common case, and cheap
         return len(text)
     import unicodedata
 

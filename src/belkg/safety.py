@@ -23,17 +23,18 @@ the parser is loaded only for a text not seen before.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from belkg.errors import BelkgError
-from belkg.sparql_text import expand_escapes, nesting_depth
+from belkg.records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_QUERY_BYTES = 1 << 20
 MAX_NESTING = 100
@@ -209,18 +210,48 @@ def analyse(text: str) -> Analysis:
 
 
 class AnalysisCache:
-    """Analyses of query texts seen before, one small JSON file per text."""
+    """Analyses of query texts seen before, one small JSON file per text; and the text
+    an engine runs for a query text seen before (`Gate.run_text`), one file each."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
 
-    def _path(self, text: str) -> Path | None:
+    def _path(self, text: str, kind: str = "") -> Path | None:
         if self.folder is None:
             return None
         from belkg import __version__
+        from belkg.digests import sha256_hex
 
-        key = hashlib.sha256(f"{__version__}\0{_ANALYSIS_FORMAT}\0{text}".encode()).hexdigest()
-        return self.folder / f"{key}.json"
+        key = sha256_hex(f"{__version__}\0{_ANALYSIS_FORMAT}\0{kind}{text}".encode())
+        return self.folder / f"{kind}{key}.json"
+
+    def get_run_text(self, written: str) -> str | None:
+        """The text kept for `written` by put_run_text, or None. A kept text is the written
+        one with at most a line of declarations before it, or it is not used."""
+        path = self._path(written, "run-")
+        if path is None:
+            return None
+        try:
+            text = json.loads(path.read_text(encoding="utf-8"))["text"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(text, str) or not text.endswith(written):
+            return None
+        return text if text[: len(text) - len(written)].count("\n") <= 1 else None
+
+    def put_run_text(self, written: str, text: str) -> None:
+        self._write(self._path(written, "run-"), {"text": text})
+
+    def _write(self, path: Path | None, data: dict[str, Any]) -> None:
+        if path is None:
+            return
+        from belkg.atomic import write_atomically
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, json.dumps(data).encode("utf-8"))
+        except (OSError, BelkgError):
+            pass  # a cache that cannot be written only costs time
 
     def get(self, text: str) -> Analysis | None:
         path = self._path(text)
@@ -240,16 +271,7 @@ class AnalysisCache:
             return None
 
     def put(self, text: str, analysis: Analysis) -> None:
-        path = self._path(text)
-        if path is None:
-            return
-        from belkg.atomic import write_atomically
-
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, json.dumps(analysis._asdict()).encode("utf-8"))
-        except (OSError, BelkgError):
-            pass  # a cache that cannot be written only costs time
+        self._write(self._path(text), analysis._asdict())
 
 
 _ANALYSED: dict[str, Analysis] = {}  # this process's analyses: the same text is parsed once
@@ -318,6 +340,8 @@ class Gate:
         no line is refused: Oxigraph ends a comment there, rdflib does not."""
         expanded = text
         if "\\" in text:
+            from belkg.sparql_text import expand_escapes
+
             try:
                 expanded = expand_escapes(text)
             except ValueError as error:
@@ -342,6 +366,8 @@ class Gate:
         if found is None:
             found = self.cache.get(text)
         if found is None:
+            from belkg.sparql_text import nesting_depth
+
             depth = nesting_depth(text)
             if depth > MAX_NESTING:
                 raise BelkgError(
@@ -373,28 +399,40 @@ class Gate:
         key = with_prefixes(self.canonical(bound, where)).text
         if key in self._seen or key in _ANALYSED:
             return
-        found = self.analysis(with_prefixes(self.canonical(template, where)).text, where)
+        found = self.analysis(self.run_text(self.canonical(template, where)), where)
         _remember(key, found)
         self._seen[key] = found
+
+    def run_text(self, written: str) -> str:
+        """The text an engine runs for a canonical text (see `canonical`): the text with
+        the predeclared prefixes it uses and does not declare (belkg.predeclared). It is
+        kept beside the verdicts, so a text seen before is not searched for prefixes
+        again (nor the search's patterns compiled: a one-shot command's start-up)."""
+        text = self.cache.get_run_text(written)
+        if text is None:
+            from belkg.predeclared import with_prefixes
+
+            text = with_prefixes(written).text
+            if text not in self._seen:  # a text vouched for (see `vouch`) is not kept: one for each value
+                self.cache.put_run_text(written, text)
+        return text
 
     def check(self, text: str, where: str | None = None) -> Checked:
         """Pass a query, or raise a BelkgError saying why it is refused. The text passed
         on has the predeclared prefixes it uses and does not declare (belkg.predeclared)."""
-        from belkg.predeclared import with_prefixes
-
         _refuse_if_too_big(text, where)  # before any other pass over the text
         written = self.canonical(text, where)
-        prefixed = with_prefixes(written)
-        text = prefixed.text
+        text = self.run_text(written)
         found = self.analysis(text, where)
         if found.update:
             raise BelkgError(f"{found.update} is refused: belkg queries are read-only", where)
         if found.syntax_error:
             if self.remote:  # the server may read its own extensions; it refuses the rest
                 return Checked(text)
+            from belkg.predeclared import with_prefixes
             from belkg.sparql_errors import explain
 
-            raise explain(written, prefixed, where, found.syntax_error)
+            raise explain(written, with_prefixes(written), where, found.syntax_error)
         if found.service and not self.allow_network:
             raise BelkgError(
                 "SERVICE is refused: it would query another server; use --allow-network to allow it", where

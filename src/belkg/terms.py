@@ -7,7 +7,11 @@ format the same whichever engine produced them, and the fast path needs no rdfli
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+
+from belkg.records import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
