@@ -39,6 +39,50 @@ def pytest_configure(config: pytest.Config) -> None:
     tempfile.tempdir = str(MEMORY_FOLDER)
 
 
+# Under -n, xdist hands out whole modules (--dist=loadfile) in collection order
+# (--no-loadscope-reorder): the modules that took longest last time go first, so that
+# the workers end on short modules, close together. A test's time is its setup, call and
+# teardown, kept in pytest's cache (.pytest_cache) after each run; without it (a fresh
+# clone, -p no:cacheprovider) the modules with the most tests go first, as xdist would.
+TEST_SECONDS = "belkg/test-seconds"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # one process: the files' own order
+        return
+    cache = getattr(config, "cache", None)
+    seconds: dict[str, float] = cache.get(TEST_SECONDS, {}) if cache is not None else {}
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    cost = {name: sum(seconds.get(item.nodeid, 0.0) for item in tests) for name, tests in modules.items()}
+    order = sorted(modules, key=lambda name: (-cost[name], -len(modules[name])))
+    items[:] = [item for name in order for item in modules[name]]
+
+
+class _TestSeconds:
+    """Collects each test's time in the controlling process and keeps it in the cache."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        cache = getattr(session.config, "cache", None)
+        if cache is None or not self.seconds:
+            return
+        kept = cache.get(TEST_SECONDS, {})
+        kept.update({nodeid: round(value, 3) for nodeid, value in self.seconds.items()})
+        cache.set(TEST_SECONDS, kept)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        session.config.pluginmanager.register(_TestSeconds(), "belkg-test-seconds")
+
+
 TINY_ENTITIES = """\
 @prefix bk:   <https://w3id.org/belkg/ontology#> .
 @prefix bkd:  <https://w3id.org/belkg/id/> .
