@@ -176,7 +176,16 @@ def project() -> Project:
 
 @pytest.fixture(scope="session")
 def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+    """The session's build cache. Under -n each worker has its own, but the safety gate's
+    verdicts (`query-checks/`, one file per query text, keyed by belkg's version and the
+    text, written atomically) are shared by the workers: a saved query that one worker's
+    parser has read (seconds for the longest) is not read again by the other."""
+    cache = tmp_path_factory.mktemp("cache")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "query-checks"
+        shared.mkdir(exist_ok=True)
+        (cache / "query-checks").symlink_to(shared, target_is_directory=True)
+    return cache
 
 
 @pytest.fixture(scope="session")
@@ -193,11 +202,13 @@ def _plain_rows(result) -> Rows:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def engines(built: Build) -> dict[str, object]:
-    """Both query engines over the session's build (rdflib is slow to open: once)."""
+def engines(built: Build, session_cache: Path) -> dict[str, object]:
+    """Both query engines over the session's build (rdflib is slow to open: once), with
+    the gate's verdicts in the session's cache, as the command line keeps them."""
     from belkg.querying import open_engine
 
-    return {name: open_engine(built.entry, name) for name in ("oxigraph", "rdflib")}
+    checks = session_cache / "query-checks"
+    return {name: open_engine(built.entry, name, checks_cache=checks) for name in ("oxigraph", "rdflib")}
 
 
 @pytest.fixture(scope="session")
