@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -135,31 +136,34 @@ bkd:claim-900-001 a bk:ParticipationClaim ;
 TinyProject = Callable[..., Project]
 
 
+def make_tiny_project(
+    root: Path,
+    claims: str = GOOD_CLAIM,
+    *,
+    document: str | None = None,
+    entities: str = TINY_ENTITIES,
+    seed: str = TINY_SEED,
+) -> Project:
+    """A small project in root (replaced if it exists): the real ontology, shapes and
+    rules, one tiny seed, a small register and the given claims."""
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    (root / "kg").mkdir()
+    (root / "seeds").mkdir()
+    (root / "seeds" / f"{TINY_SEED_NAME}.txt").write_text(seed, encoding="utf-8")
+    (root / "kg" / "entities.ttl").write_text(entities, encoding="utf-8")
+    text = document if document is not None else tiny_document(claims)
+    (root / "kg" / f"{TINY_SEED_NAME}.ttl").write_text(text, encoding="utf-8")
+    return Project(root)
+
+
 @pytest.fixture
 def tiny_project(tmp_path: Path) -> TinyProject:
-    """Make a small project: the real ontology, shapes and rules, one tiny seed, a small
-    register and the given claims. Any file can be replaced to break it."""
+    """Make a small project (make_tiny_project) in the test's folder. Any file can be
+    replaced to break it."""
 
-    def make(
-        claims: str = GOOD_CLAIM,
-        *,
-        document: str | None = None,
-        entities: str = TINY_ENTITIES,
-        seed: str = TINY_SEED,
-    ) -> Project:
-        root = tmp_path / "project"
-        if root.exists():
-            shutil.rmtree(root)
-        shutil.copytree(ROOT / "ontology", root / "ontology")
-        (root / "kg").mkdir()
-        (root / "seeds").mkdir()
-        (root / "seeds" / f"{TINY_SEED_NAME}.txt").write_text(seed, encoding="utf-8")
-        (root / "kg" / "entities.ttl").write_text(entities, encoding="utf-8")
-        text = document if document is not None else tiny_document(claims)
-        (root / "kg" / f"{TINY_SEED_NAME}.ttl").write_text(text, encoding="utf-8")
-        return Project(root)
-
-    return make
+    return functools.partial(make_tiny_project, tmp_path / "project")
 
 
 @pytest.fixture(autouse=True)
