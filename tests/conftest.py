@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -37,6 +38,50 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     os.environ["TMPDIR"] = str(MEMORY_FOLDER)  # for the processes the tests start (xdist's workers too)
     tempfile.tempdir = str(MEMORY_FOLDER)
+
+
+# Under -n, xdist hands out whole modules (--dist=loadfile) in collection order
+# (--no-loadscope-reorder): the modules that took longest last time go first, so that
+# the workers end on short modules, close together. A test's time is its setup, call and
+# teardown, kept in pytest's cache (.pytest_cache) after each run; without it (a fresh
+# clone, -p no:cacheprovider) the modules with the most tests go first, as xdist would.
+TEST_SECONDS = "belkg/test-seconds"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # one process: the files' own order
+        return
+    cache = getattr(config, "cache", None)
+    seconds: dict[str, float] = cache.get(TEST_SECONDS, {}) if cache is not None else {}
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    cost = {name: sum(seconds.get(item.nodeid, 0.0) for item in tests) for name, tests in modules.items()}
+    order = sorted(modules, key=lambda name: (-cost[name], -len(modules[name])))
+    items[:] = [item for name in order for item in modules[name]]
+
+
+class _TestSeconds:
+    """Collects each test's time in the controlling process and keeps it in the cache."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        cache = getattr(session.config, "cache", None)
+        if cache is None or not self.seconds:
+            return
+        kept = cache.get(TEST_SECONDS, {})
+        kept.update({nodeid: round(value, 3) for nodeid, value in self.seconds.items()})
+        cache.set(TEST_SECONDS, kept)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        session.config.pluginmanager.register(_TestSeconds(), "belkg-test-seconds")
 
 
 TINY_ENTITIES = """\
@@ -91,31 +136,34 @@ bkd:claim-900-001 a bk:ParticipationClaim ;
 TinyProject = Callable[..., Project]
 
 
+def make_tiny_project(
+    root: Path,
+    claims: str = GOOD_CLAIM,
+    *,
+    document: str | None = None,
+    entities: str = TINY_ENTITIES,
+    seed: str = TINY_SEED,
+) -> Project:
+    """A small project in root (replaced if it exists): the real ontology, shapes and
+    rules, one tiny seed, a small register and the given claims."""
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    (root / "kg").mkdir()
+    (root / "seeds").mkdir()
+    (root / "seeds" / f"{TINY_SEED_NAME}.txt").write_text(seed, encoding="utf-8")
+    (root / "kg" / "entities.ttl").write_text(entities, encoding="utf-8")
+    text = document if document is not None else tiny_document(claims)
+    (root / "kg" / f"{TINY_SEED_NAME}.ttl").write_text(text, encoding="utf-8")
+    return Project(root)
+
+
 @pytest.fixture
 def tiny_project(tmp_path: Path) -> TinyProject:
-    """Make a small project: the real ontology, shapes and rules, one tiny seed, a small
-    register and the given claims. Any file can be replaced to break it."""
+    """Make a small project (make_tiny_project) in the test's folder. Any file can be
+    replaced to break it."""
 
-    def make(
-        claims: str = GOOD_CLAIM,
-        *,
-        document: str | None = None,
-        entities: str = TINY_ENTITIES,
-        seed: str = TINY_SEED,
-    ) -> Project:
-        root = tmp_path / "project"
-        if root.exists():
-            shutil.rmtree(root)
-        shutil.copytree(ROOT / "ontology", root / "ontology")
-        (root / "kg").mkdir()
-        (root / "seeds").mkdir()
-        (root / "seeds" / f"{TINY_SEED_NAME}.txt").write_text(seed, encoding="utf-8")
-        (root / "kg" / "entities.ttl").write_text(entities, encoding="utf-8")
-        text = document if document is not None else tiny_document(claims)
-        (root / "kg" / f"{TINY_SEED_NAME}.ttl").write_text(text, encoding="utf-8")
-        return Project(root)
-
-    return make
+    return functools.partial(make_tiny_project, tmp_path / "project")
 
 
 @pytest.fixture(autouse=True)
@@ -132,7 +180,16 @@ def project() -> Project:
 
 @pytest.fixture(scope="session")
 def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+    """The session's build cache. Under -n each worker has its own, but the safety gate's
+    verdicts (`query-checks/`, one file per query text, keyed by belkg's version and the
+    text, written atomically) are shared by the workers: a saved query that one worker's
+    parser has read (seconds for the longest) is not read again by the other."""
+    cache = tmp_path_factory.mktemp("cache")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "query-checks"
+        shared.mkdir(exist_ok=True)
+        (cache / "query-checks").symlink_to(shared, target_is_directory=True)
+    return cache
 
 
 @pytest.fixture(scope="session")
@@ -149,11 +206,13 @@ def _plain_rows(result) -> Rows:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def engines(built: Build) -> dict[str, object]:
-    """Both query engines over the session's build (rdflib is slow to open: once)."""
+def engines(built: Build, session_cache: Path) -> dict[str, object]:
+    """Both query engines over the session's build (rdflib is slow to open: once), with
+    the gate's verdicts in the session's cache, as the command line keeps them."""
     from belkg.querying import open_engine
 
-    return {name: open_engine(built.entry, name) for name in ("oxigraph", "rdflib")}
+    checks = session_cache / "query-checks"
+    return {name: open_engine(built.entry, name, checks_cache=checks) for name in ("oxigraph", "rdflib")}
 
 
 @pytest.fixture(scope="session")

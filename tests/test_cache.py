@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,26 @@ from belkg.build import build
 from belkg.cache import DATASET_FILE, MANIFEST_FILE, input_key
 from belkg.namespaces import INFERRED_GRAPH
 
+from conftest import make_tiny_project
 from helpers import same_dataset
+
+
+@pytest.fixture(scope="module")
+def tiny_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache holding the build of the default tiny project, made once for the module;
+    a test that damages an entry or changes an input works on a copy (cached_copy)."""
+    base = tmp_path_factory.mktemp("tiny-cache")
+    build(make_tiny_project(base / "project"), base / "cache")
+    return base / "cache"
+
+
+def cached_copy(tiny_cache: Path, tmp_path: Path, project) -> Path:
+    """A copy of the tiny build's cache, which serves the default tiny project (the key is
+    of the inputs' names and bytes, not of the project's folder)."""
+    cache = tmp_path / "cache"
+    shutil.copytree(tiny_cache, cache, symlinks=True)
+    assert build(project, cache).from_cache
+    return cache
 
 
 def test_second_build_comes_from_cache(tiny_project, tmp_path):
@@ -45,13 +65,13 @@ def _edit(project, which):
 
 
 @pytest.mark.parametrize("which", ["ontology", "shapes", "rule", "entities", "document", "seed", "skip list"])
-def test_any_input_change_rebuilds(tiny_project, tmp_path, which):
+def test_any_input_change_rebuilds(tiny_project, tiny_cache, tmp_path, which):
     project = tiny_project()
     before = input_key(project)
-    build(project, tmp_path / "cache")
+    cache = cached_copy(tiny_cache, tmp_path, project)
     _edit(project, which)
     assert input_key(project) != before
-    assert not build(project, tmp_path / "cache").from_cache
+    assert not build(project, cache).from_cache
 
 
 def test_new_document_file_changes_the_key(tiny_project):
@@ -128,9 +148,9 @@ def test_a_damaged_stamp_file_is_ignored(tiny_project, tmp_path, settled):
         assert input_key(project, stamps) == input_key(project)
 
 
-def test_corrupted_cache_is_rebuilt(tiny_project, tmp_path):
+def test_corrupted_cache_is_rebuilt(tiny_project, tiny_cache, tmp_path):
     project = tiny_project()
-    first = build(project, tmp_path / "cache")
+    first = build(project, cached_copy(tiny_cache, tmp_path, project))
     dataset_file = first.entry.folder / DATASET_FILE
     dataset_file.write_bytes(dataset_file.read_bytes()[:100])
     again = build(project, tmp_path / "cache")
@@ -139,9 +159,9 @@ def test_corrupted_cache_is_rebuilt(tiny_project, tmp_path):
     assert build(project, tmp_path / "cache").from_cache
 
 
-def test_half_written_cache_without_manifest_is_rebuilt(tiny_project, tmp_path):
+def test_half_written_cache_without_manifest_is_rebuilt(tiny_project, tiny_cache, tmp_path):
     project = tiny_project()
-    first = build(project, tmp_path / "cache")
+    first = build(project, cached_copy(tiny_cache, tmp_path, project))
     (first.entry.folder / MANIFEST_FILE).unlink()
     assert not build(project, tmp_path / "cache").from_cache
 
@@ -159,17 +179,17 @@ def test_cache_records_findings_and_timings(tiny_project, tmp_path):
     assert manifest["made_with"] == {"reasoner": "fast", "validator": "fast"}
 
 
-def test_force_rebuilds(tiny_project, tmp_path):
+def test_force_rebuilds(tiny_project, tiny_cache, tmp_path):
     project = tiny_project()
-    build(project, tmp_path / "cache")
-    assert not build(project, tmp_path / "cache", force=True).from_cache
+    cache = cached_copy(tiny_cache, tmp_path, project)
+    assert not build(project, cache, force=True).from_cache
 
 
-def test_same_size_corruption_is_caught_by_a_build(tiny_project, tmp_path):
+def test_same_size_corruption_is_caught_by_a_build(tiny_project, tiny_cache, tmp_path):
     from belkg.session import current_entry
 
     project = tiny_project()
-    first = build(project, tmp_path / "cache")
+    first = build(project, cached_copy(tiny_cache, tmp_path, project))
     dataset_file = first.entry.folder / DATASET_FILE
     data = bytearray(dataset_file.read_bytes())
     data[10] ^= 1
@@ -184,13 +204,13 @@ def _store_file(entry_folder):
     return max((entry_folder / STORE_DIR).glob("*.sst"), key=lambda path: path.stat().st_size)
 
 
-def test_a_swapped_in_store_is_not_served(tiny_project, tmp_path):
+def test_a_swapped_in_store_is_not_served(tiny_project, tiny_cache, tmp_path):
     """Another build's store put in place of this entry's: the quick check of the query
     path (file names and sizes) and a build's check (SHA-256) both refuse it."""
     from belkg.cache import STORE_DIR, open_entry
 
     project = tiny_project()
-    first = build(project, tmp_path / "cache")
+    first = build(project, cached_copy(tiny_cache, tmp_path, project))
     other = build(tiny_project(entities=_more_entities()), tmp_path / "other")
     store = first.entry.folder / STORE_DIR
     import shutil
@@ -202,11 +222,11 @@ def test_a_swapped_in_store_is_not_served(tiny_project, tmp_path):
     assert not again.from_cache
 
 
-def test_a_same_size_edit_of_the_store_is_caught_by_a_build(tiny_project, tmp_path):
+def test_a_same_size_edit_of_the_store_is_caught_by_a_build(tiny_project, tiny_cache, tmp_path):
     from belkg.cache import open_entry
 
     project = tiny_project()
-    first = build(project, tmp_path / "cache")
+    first = build(project, cached_copy(tiny_cache, tmp_path, project))
     target = _store_file(first.entry.folder)
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0xFF

@@ -217,23 +217,33 @@ def real_copy(tmp_path: Path) -> Path:
 
 
 def _remove_from_claim(path: Path, claim: str, text: str) -> None:
+    """Remove text from a claim's statement, its line ends kept (blank lines), so that
+    the lines of the file's other claims do not move."""
     content = path.read_text(encoding="utf-8")
     start = content.index(f"{claim} a ")
     end = content.index(" .\n", start)
     block = content[start:end]
     assert text in block, f"{text!r} is not in {claim}"
-    path.write_text(content[:start] + block.replace(text, "", 1) + content[end:], encoding="utf-8")
+    path.write_text(content[:start] + block.replace(text, "\n" * text.count("\n"), 1) + content[end:], encoding="utf-8")
 
 
-@pytest.mark.parametrize("kind", MUTATIONS)
-def test_removing_a_qualifier_from_a_real_claim_fails_validation(real_copy, tmp_path, kind):
-    file, claim, qualifier, finding = MUTATIONS[kind]
-    _remove_from_claim(real_copy / file, claim, qualifier)
+def test_removing_a_qualifier_from_a_real_claim_fails_validation(real_copy, tmp_path):
+    """Each kind of qualifier removed from one real claim (three claims, one build of the
+    real project): each removal is found, and nothing else is."""
+    for file, claim, qualifier, _ in MUTATIONS.values():
+        _remove_from_claim(real_copy / file, claim, qualifier)
     result = CliRunner().invoke(
         cli, ["--project", str(real_copy), "--cache-dir", str(tmp_path / "cache"), "-q", "validate"]
     )
     assert result.exit_code == 1
-    assert result.stdout == finding + "\n"
+    findings = sorted((finding for *_, finding in MUTATIONS.values()), key=_file_and_line)
+    assert result.stdout == "".join(f"{finding}\n" for finding in findings)
+
+
+def _file_and_line(finding: str) -> tuple[str, int]:
+    """Where a finding is: validate reports them in this order."""
+    file, line, _ = finding.split(":", 2)
+    return file, int(line)
 
 
 # The lexicon
