@@ -34,7 +34,7 @@ from belkg.errors import BelkgError
 from belkg.findings import Finding
 from belkg.grounding import Grounding, ground
 from belkg.identities import check_identities
-from belkg.loading import LoadedGraph, as_written, load_project, parse_turtle
+from belkg.loading import LoadedGraph, as_written, load_project, parse_turtle, shared_iri
 from belkg.namespaces import EDGES_GRAPH, GROUNDING_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, new_dataset
 from belkg.project import Project
 from belkg.reasoning import REASONERS, infer
@@ -210,7 +210,11 @@ def _nquads_lines(quads: Iterable[Quad], counts: Counter[str]) -> Iterator[str]:
 
 
 def _rdflib_term(term: Any) -> Node:
-    """A pyoxigraph term as rdflib's."""
+    """A pyoxigraph term as rdflib's; an IRI as the object the parsed files hold for it."""
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return shared_iri(term.value)
     return to_rdflib(from_oxigraph(term))  # type: ignore[no-any-return]
 
 
@@ -239,11 +243,7 @@ def run_build(
         shown = {path: project.relative(path) for path in project.rule_files()}
         with as_written():
             edges = [
-                (
-                    to_rdflib(from_oxigraph(t.subject)),
-                    to_rdflib(from_oxigraph(t.predicate)),
-                    to_rdflib(from_oxigraph(t.object)),
-                )
+                (_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object))
                 for t in derive_edges(store, project.rule_files(), shown)
             ]
         del store

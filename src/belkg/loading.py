@@ -175,6 +175,24 @@ def _parse_turtle_text(path: Path, text: str, shown: str) -> Graph:
 _OXIGRAPH_WOULD_CHANGE = re.compile(r"@[A-Za-z0-9-]*[A-Z]|\^\^\s*(?:<[^>]*#string>|[\w.-]*:string\b)")
 
 
+# One URIRef per IRI across the files parsed: rdflib checks each IRI it makes, and the
+# build's sets and dicts of terms find an identical object without calling rdflib's
+# Python-level __eq__. Emptied when it grows past a bound, so a long-running process does
+# not keep every IRI it ever read.
+_IRIS: dict[str, URIRef] = {}
+_IRIS_KEPT = 2_000_000
+
+
+def shared_iri(value: str) -> URIRef:
+    """The URIRef of an IRI, the same object for the same IRI."""
+    made = _IRIS.get(value)
+    if made is None:
+        if len(_IRIS) >= _IRIS_KEPT:
+            _IRIS.clear()
+        made = _IRIS[value] = URIRef(value)
+    return made
+
+
 def _parse_turtle_with_oxigraph(path: Path, text: str) -> Graph | None:
     """The graph as rdflib's parser would give it, read by Oxigraph's parser (the whole
     read, rdflib's store included, about twice as fast); None for a text Oxigraph does
@@ -194,13 +212,7 @@ def _parse_turtle_with_oxigraph(path: Path, text: str) -> Graph | None:
     blanks: dict[str, BNode] = {}
     label_stem = f"n{uuid.uuid4().hex}b"
 
-    iris: dict[str, URIRef] = {}  # one URIRef per IRI: a file repeats its IRIs, and rdflib checks each it makes
-
-    def iri(value: str) -> URIRef:
-        made = iris.get(value)
-        if made is None:
-            made = iris[value] = URIRef(value)
-        return made
+    iri = shared_iri
 
     def node(term: object) -> Node:
         if isinstance(term, pyoxigraph.NamedNode):

@@ -20,7 +20,7 @@ _OWLRL_ERRORS = "http://www.daml.org/2002/03/agents/agent-ont#"
 Triple = tuple[Node, Node, Node]
 
 
-def infer(triples: Iterable[Triple], reasoner: str = "fast") -> Graph:
+def infer(triples: Iterable[Triple], reasoner: str = "fast") -> list[Triple]:
     """Return the triples the OWL 2 RL closure of the given triples adds to them.
 
     Dropped: triples with a literal subject (owlrl emits them; RDF forbids them), the
@@ -36,20 +36,16 @@ def infer(triples: Iterable[Triple], reasoner: str = "fast") -> Graph:
     asserted = set(triples)
     added = rl_rules.closure(asserted) if reasoner == "fast" else _owlrl_closure(asserted)
     known_literals = {obj for _, _, obj in asserted if isinstance(obj, Literal)}
-    # rdflib's store without named graphs: the inferred triples form one graph, and it
-    # fills in half the time of the default store
-    inferred = Graph(store="SimpleMemory")
-    for subject, predicate, obj in added:
-        if isinstance(subject, Literal) or str(predicate).startswith(_OWLRL_ERRORS):
-            continue
-        if isinstance(obj, URIRef) and obj.startswith(_OWLRL_ERRORS):
-            continue
-        if predicate == OWL.sameAs and subject == obj:
-            continue
-        if isinstance(obj, Literal) and obj not in known_literals:
-            continue
-        inferred.add((subject, predicate, obj))
-    return inferred
+    same_as = OWL.sameAs
+    return [
+        (subject, predicate, obj)
+        for subject, predicate, obj in added
+        if not isinstance(subject, Literal)
+        and not str(predicate).startswith(_OWLRL_ERRORS)
+        and not (isinstance(obj, URIRef) and obj.startswith(_OWLRL_ERRORS))
+        and not (predicate == same_as and subject == obj)
+        and not (isinstance(obj, Literal) and obj not in known_literals)
+    ]
 
 
 def _owlrl_closure(asserted: set[Triple]) -> set[Triple]:

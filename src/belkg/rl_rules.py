@@ -53,6 +53,7 @@ _UNSUPPORTED_PREDICATES = {
     OWL.oneOf,
 }
 _UNSUPPORTED_TYPES = {OWL.FunctionalProperty, OWL.InverseFunctionalProperty}
+_SAME_AS = OWL.sameAs
 
 
 class Unsupported(Exception):
@@ -70,7 +71,7 @@ def _check_supported(triple: Triple) -> None:
         raise Unsupported(f"{predicate} is not covered by the fast rules")
     if predicate == TYPE and obj in _UNSUPPORTED_TYPES:
         raise Unsupported(f"{obj} is not covered by the fast rules")
-    if predicate == OWL.sameAs and subject != obj:
+    if predicate == _SAME_AS and subject != obj:
         raise Unsupported("owl:sameAs is not covered by the fast rules")
 
 
