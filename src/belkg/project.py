@@ -62,16 +62,19 @@ class Project(NamedTuple):
     def document_files(self) -> list[Path]:
         """The per-seed claim files: every kg/*.ttl but the register."""
         return sorted(
-            path
-            for path in self.kg_dir.glob("*.ttl")
-            if path.name not in (ENTITIES_FILE, IDENTITIES_FILE) and not path.name.startswith(("_", "."))
+            (
+                path
+                for path in self.kg_dir.glob("*.ttl")
+                if path.name not in (ENTITIES_FILE, IDENTITIES_FILE) and not path.name.startswith(("_", "."))
+            ),
+            key=_name,
         )
 
     def seed_files(self) -> list[Path]:
-        return sorted(self.seeds_dir.glob("*.txt"))
+        return sorted(self.seeds_dir.glob("*.txt"), key=_name)
 
     def rule_files(self) -> list[Path]:
-        return sorted(self.rules_dir.glob("*.rq")) if self.rules_dir.is_dir() else []
+        return sorted(self.rules_dir.glob("*.rq"), key=_name) if self.rules_dir.is_dir() else []
 
     def input_files(self) -> list[Path]:
         """Every file whose content decides the build's result."""
@@ -90,6 +93,12 @@ class Project(NamedTuple):
             return str(path.relative_to(self.root))
         except ValueError:
             return str(path)
+
+
+def _name(path: Path) -> str:
+    """The sort key of the files of one folder: the order of the paths, without comparing
+    Path objects (a project of thousands of documents sorts in a fraction of the time)."""
+    return path.name
 
 
 def is_project(folder: Path) -> bool:
