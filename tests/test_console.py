@@ -177,17 +177,3 @@ def test_shell_completion_is_left_to_click(project, session_cache, built):
     )
     assert done.returncode == 0
     assert b"_belkg_completion" in done.stdout and b"John Coale" not in done.stdout
-
-
-def test_a_plain_query_runs_its_work_with_the_collector_as_usual(project, session_cache, built):
-    """The start-up runs with a raised collector threshold; the query's work with the
-    usual one, the start-up's objects frozen out of its scans."""
-    script = (
-        "import atexit, gc, sys\n"
-        "usual = gc.get_threshold()\n"
-        "atexit.register(lambda: sys.stderr.write(repr((gc.get_threshold() == usual, gc.get_freeze_count() > 0))))\n"
-        + CONSOLE
-    )
-    arguments = ["--project", str(project.root), "--cache-dir", str(session_cache), "-q", "query", "negotiators"]
-    done = subprocess.run([sys.executable, "-c", script, *arguments], capture_output=True, text=True)
-    assert (done.returncode, done.stderr) == (0, "(True, True)")

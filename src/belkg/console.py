@@ -191,7 +191,6 @@ def run_query(
         warning = build_warning(state.entry())
         if warning and not state.quiet:
             echo_err(warning)
-    _collect_from_here()
     answer = answer_query(
         runner,
         query,
@@ -257,34 +256,8 @@ def plain_query(arguments: list[str]) -> tuple[dict[str, Any], dict[str, Any]] |
     return state, query
 
 
-# A plain query's start-up makes some 9,000 objects the cyclic collector tracks, nearly
-# all of which live to the end (modules, classes, functions); at the usual threshold of
-# 700 the collector passes over them a dozen times, some 3 ms of a cold query. So
-# run_plain raises the threshold for the start-up (a build it may have to make is still
-# collected), and run_query sets it back before the query runs (`_collect_from_here`).
-_START_UP_THRESHOLD = 50_000
-_usual_threshold: tuple[int, int, int] | None = None
-
-
-def _collect_from_here() -> None:
-    """The end of a plain query's start-up: what it made is frozen out of the collector's
-    scans (it lives to the end of the process), and the usual threshold is back."""
-    global _usual_threshold
-    if _usual_threshold is not None:
-        import gc
-
-        gc.freeze()
-        gc.set_threshold(*_usual_threshold)
-        _usual_threshold = None
-
-
 def run_plain(state_options: dict[str, Any], query_options: dict[str, Any]) -> int:
     """Run a plain `belkg query` as its click command would: the exit code."""
-    import gc
-
-    global _usual_threshold
-    _usual_threshold = gc.get_threshold()
-    gc.set_threshold(_START_UP_THRESHOLD, *_usual_threshold[1:])
     from belkg.limits import DEFAULT_MEMORY_MIB, DEFAULT_RESPONSE_MIB, DEFAULT_TIMEOUT
     from belkg.safety import no_network
 
