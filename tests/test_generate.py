@@ -64,7 +64,7 @@ def asserted_triples(root: Path) -> int:
 
 
 def subjects_of_kind(checked: Checked, kind: str) -> list[URIRef]:
-    return [s for s in checked.loaded.dataset.subjects(RDF.type, BK[kind]) if isinstance(s, URIRef)]
+    return [s for s in checked.loaded.union.subjects(RDF.type, BK[kind]) if isinstance(s, URIRef)]
 
 
 @pytest.mark.parametrize("triples", [2_000, 6_000])
@@ -90,7 +90,7 @@ def test_generated_project_has_the_size_asked(tmp_path, triples):
 
 def test_every_kind_of_claim_and_thing_is_generated(checked):
     project = checked(6_000)
-    graph = project.loaded.dataset
+    graph = project.loaded.union
     assert set(project.size.claim_kinds) == CLAIM_KINDS
     for kind in [*CLAIM_KINDS, "Release", "Arrest", "Sentencing", "Negotiation", "NewsReport", "Person",
                  "PersonGroup", "Country", "GovernmentBody", "MediaOutlet", "CivilSocietyOrganisation"]:  # fmt: skip
@@ -112,14 +112,14 @@ def test_every_kind_of_claim_and_thing_is_generated(checked):
 
 def test_other_spellings_of_names_are_used_by_the_seeds(checked):
     project = checked(6_000)
-    register = project.loaded.dataset.graph(ENTITIES_GRAPH)
+    register = project.loaded.graph(ENTITIES_GRAPH)
     seeds = "\n".join(path.read_text(encoding="utf-8") for path in project.project.seed_files())
     aliases = defaultdict(set)
     for person in subjects_of_kind(project, "Person"):
         aliases[person] = {str(label) for label in register.objects(person, SKOS.altLabel)}
     assert sum(1 for labels in aliases.values() if labels) >= 3
     assert all(label in seeds for labels in aliases.values() for label in labels)
-    graph = project.loaded.dataset
+    graph = project.loaded.union
     spelt = 0
     for claim, evidence in graph.subject_objects(PROV.wasDerivedFrom):
         spelling = graph.value(evidence, BK.spelling)
@@ -133,7 +133,7 @@ def test_other_spellings_of_names_are_used_by_the_seeds(checked):
 
 def test_a_few_people_take_part_in_many_events(checked):
     project = checked(6_000)
-    graph = project.loaded.dataset
+    graph = project.loaded.union
     events = defaultdict(set)
     people = set(subjects_of_kind(project, "Person"))
     for claim in subjects_of_kind(project, "ParticipationClaim"):

@@ -341,7 +341,7 @@ def test_fast_validator_reports_what_pyshacl_reports(tiny_project: TinyProject, 
     project = make_project(tiny_project, name)
     loaded = load_project(project)
     shapes = parse_turtle(project.shapes_file, "shapes.ttl")
-    fast = shacl_core.validate(loaded.dataset.triples((None, None, None)), shapes)
+    fast = shacl_core.validate(loaded.triples(), shapes)
     assert fast
     assert set(fast) == set(shape_violations(loaded, shapes, validator="pyshacl"))
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.stores.memory import SimpleMemory
@@ -31,21 +31,21 @@ MAX_LITERAL_CHARACTERS = MAX_LITERAL_BYTES // 4  # below this, no literal can be
 class LoadedGraph:
     """The hand-written graphs of a project, each as its file was parsed, by the name it
     is loaded under, and which file each named graph came from. The checks ask one file's
-    graph at a time; the union and an rdflib Dataset are made only when asked for (rdflib's
-    store of many named graphs answers a question about one of them by reading them all)."""
+    graph at a time (rdflib's store of many named graphs answers a question about one of
+    them by reading them all); their union is made only when asked for."""
 
     graphs: dict[URIRef, Graph] = field(default_factory=dict)
     files: dict[URIRef, Path] = field(default_factory=dict)
     seeds: dict[URIRef, Path] = field(default_factory=dict)
     _union: Graph | None = None
-    _dataset: Dataset | None = None
 
     def file_of(self, graph: URIRef) -> Path | None:
         return self.files.get(graph)
 
     def graph(self, name: URIRef) -> Graph:
         """The graph loaded under a name (empty for a name not loaded); read it only."""
-        return self.graphs.get(name) or Graph()
+        graph = self.graphs.get(name)
+        return Graph() if graph is None else graph
 
     def quads(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[tuple[Node, Node, Node, URIRef]]:
         """The triples matching a pattern in every graph, each with the name of its graph."""
@@ -62,25 +62,11 @@ class LoadedGraph:
     def union(self) -> Graph:
         """One graph of every triple loaded, made on first use."""
         if self._union is None:
-            self._union = Graph()
+            self._union = _parsed_graph()
             store = self._union.store
             for triple in self.triples():
                 store.add(triple, self._union, quoted=False)
         return self._union
-
-    @property
-    def dataset(self) -> Dataset:
-        """The graphs as one rdflib Dataset (its default graph their union), made on first use."""
-        if self._dataset is None:
-            self._dataset = Dataset(default_union=True)
-            for name, graph in self.graphs.items():
-                target = self._dataset.graph(name)
-                store = self._dataset.store
-                for triple in graph:  # to the store directly: the parser's terms are checked already
-                    store.add(triple, target, quoted=False)
-                for prefix, namespace in graph.namespaces():
-                    self._dataset.bind(prefix, namespace, override=False)
-        return self._dataset
 
     def subclasses_of(self, *roots: URIRef) -> set[Node]:
         """The classes of the ontology that are the roots or under them (rdfs:subClassOf*)."""
@@ -212,11 +198,9 @@ def _parse_turtle_with_oxigraph(path: Path, text: str) -> Graph | None:
     blanks: dict[str, BNode] = {}
     label_stem = f"n{uuid.uuid4().hex}b"
 
-    iri = shared_iri
-
     def node(term: object) -> Node:
         if isinstance(term, pyoxigraph.NamedNode):
-            return iri(term.value)
+            return shared_iri(term.value)
         if isinstance(term, pyoxigraph.BlankNode):
             if term.value not in blanks:
                 blanks[term.value] = BNode(f"{label_stem}{len(blanks) + 1}")
@@ -226,7 +210,7 @@ def _parse_turtle_with_oxigraph(path: Path, text: str) -> Graph | None:
                 return Literal(term.value, lang=term.language)
             if term.datatype.value == XSD_STRING:
                 return Literal(term.value)
-            return Literal(term.value, datatype=iri(term.datatype.value))
+            return Literal(term.value, datatype=shared_iri(term.datatype.value))
         raise _NotInRdflib
 
     try:
