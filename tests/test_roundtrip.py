@@ -228,3 +228,23 @@ def test_export_of_a_project_with_a_line_separator_in_a_label(tiny_project, shar
     back = parse_export(result.stdout_bytes, fmt)
     labels = {str(label) for label in back.objects(None, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"))}
     assert "Alice\u2028Example" in labels
+
+
+def test_the_comparison_sees_one_changed_or_missing_statement():
+    """same_graph and same_dataset, which the round trips rely on, can fail: a statement
+    missing, a literal changed by one space, a graph named differently."""
+    original = _literal_dataset([Literal("Alice"), Literal("Bob", lang="en")])
+    assert same_dataset(original, _literal_dataset([Literal("Alice"), Literal("Bob", lang="en")]))
+    union = union_of(original)
+    subject, predicate = URIRef("https://w3id.org/belkg/id/thing-0"), PREDICATES[0]  # where _literal_dataset puts them
+    for value, edited in ((Literal("Alice"), None), (Literal("Bob", lang="en"), Literal("Bob ", lang="en"))):
+        changed = union_of(original)
+        changed.remove((subject, predicate, value))
+        if edited is not None:
+            changed.add((subject, predicate, edited))
+        assert not same_graph(union, changed)
+    assert same_graph(union, union_of(original))
+    renamed = Dataset(default_union=True)
+    for triple_subject, triple_predicate, triple_object, graph in original.quads((None, None, None, None)):
+        renamed.graph(URIRef(f"{graph}-renamed")).add((triple_subject, triple_predicate, triple_object))
+    assert not same_dataset(original, renamed)
