@@ -609,3 +609,40 @@ def test_the_audit_hook_refuses_python_network_access(listener):
     with no_network(), pytest.raises(BelkgError, match=r"network access refused \(socket"):
         socket.create_connection(("127.0.0.1", port), timeout=1)
     assert received == []
+
+
+def test_the_rules_verdicts_are_kept_beside_the_build_cache(tiny_project, tmp_path, monkeypatch):
+    """A build keeps the gate's verdict on each rule in the cache's query-checks/, so a
+    later build (a later process) does not parse the rules again; the edges are the same."""
+    from belkg import safety
+    from belkg.cache import QUERY_CHECKS
+
+    project = tiny_project()
+    cache = tmp_path / "cache"
+    first = build(project, cache)
+    assert len(list((cache / QUERY_CHECKS).glob("*.json"))) >= len(project.rule_files())
+    parsed: list[str] = []
+    real = safety.analyse
+    monkeypatch.setattr(safety, "_ANALYSED", {})  # as in a new process
+    monkeypatch.setattr(safety, "analyse", lambda text: parsed.append(text) or real(text))
+    again = build(project, cache, force=True)
+    assert parsed == []
+    assert again.entry.dataset_file.read_bytes() == first.entry.dataset_file.read_bytes()
+
+
+def test_a_rule_with_service_is_refused_when_its_verdict_is_kept(tiny_project, tmp_path, monkeypatch):
+    from belkg import safety
+
+    project = tiny_project()
+    (project.root / "ontology" / "rules" / "mentions.rq").write_text(
+        "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }\n", encoding="utf-8"
+    )
+    cache = tmp_path / "cache"
+    for _ in range(2):  # parsed, then from the kept verdict
+        monkeypatch.setattr(safety, "_ANALYSED", {})
+        with pytest.raises(BelkgError) as refused:
+            build(project, cache)
+        assert str(refused.value) == (
+            "ontology/rules/mentions.rq: SERVICE is refused: it would query another server; "
+            "use --allow-network to allow it"
+        )

@@ -25,7 +25,7 @@ from typing import Any
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from belkg.cache import CacheEntry, default_cache_root, input_key, open_entry, write_entry
+from belkg.cache import QUERY_CHECKS, CacheEntry, default_cache_root, input_key, open_entry, write_entry
 from belkg.claim_numbers import check_claim_numbers
 from belkg.cues import check_cues, read_lexicon
 from belkg.duplicate_claims import duplicate_claims
@@ -224,10 +224,16 @@ def _rdflib_term(term: Any) -> Node:
 
 
 def run_build(
-    project: Project, progress: Progress = _silent, *, reasoner: str = "fast", validator: str = "fast"
+    project: Project,
+    progress: Progress = _silent,
+    *,
+    reasoner: str = "fast",
+    validator: str = "fast",
+    checks_cache: Path | None = None,
 ) -> tuple[bytes, list[Finding], dict[str, float], dict[str, int]]:
     """Build from the project's files, without the cache: the dataset as N-Quads, the
-    findings, the seconds each stage took and the triples in each graph."""
+    findings, the seconds each stage took and the triples in each graph. The safety
+    gate's verdicts on the rules are kept in `checks_cache`, if given, as a query's are."""
     import pyoxigraph
 
     if reasoner not in REASONERS:
@@ -249,7 +255,7 @@ def run_build(
         with as_written():
             edges = [
                 (_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object))
-                for t in derive_edges(store, project.rule_files(), shown)
+                for t in derive_edges(store, project.rule_files(), shown, checks_cache)
             ]
         del store
 
@@ -293,7 +299,9 @@ def build(
         else:
             return Build(project, key, entry, findings, from_cache=True, seconds=entry.manifest.get("seconds", {}))
     total = time.perf_counter()
-    nquads, findings, seconds, counts = run_build(project, progress, reasoner=reasoner, validator=validator)
+    nquads, findings, seconds, counts = run_build(
+        project, progress, reasoner=reasoner, validator=validator, checks_cache=root / QUERY_CHECKS
+    )
     seconds["total"] = round(time.perf_counter() - total, 3)
     if len(nquads) >= _BIG_BUILD_BYTES:
         release_free_memory()

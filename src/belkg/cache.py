@@ -36,6 +36,10 @@ _UNHASHED = ("LOG", "LOCK")
 # id has been reused.
 _STALE_STAGING_SECONDS = 24 * 3600
 
+# The folder of the cache root where the safety gate keeps its verdicts on query texts
+# (and on the rules), shared by every build and engine under that root.
+QUERY_CHECKS = "query-checks"
+
 
 def default_cache_root() -> Path:
     """$BELKG_CACHE_DIR, else $XDG_CACHE_HOME/belkg, else ~/.cache/belkg."""

@@ -136,11 +136,12 @@ class State:
         """A query engine over the current build (and `extra`, the user's --data). A
         store that cannot be opened (damaged on disk) is not trusted: the build is made
         again."""
+        from belkg.cache import QUERY_CHECKS
         from belkg.querying import open_engine
 
         root = self.cache_root()
         entry = self.entry()
-        options = {"inference": inference, "allow_network": self.allow_network, "checks_cache": root / "query-checks",
+        options = {"inference": inference, "allow_network": self.allow_network, "checks_cache": root / QUERY_CHECKS,
                    "extra": extra, "kept": root / "views"}  # fmt: skip
         try:
             return open_engine(entry, name, **options)

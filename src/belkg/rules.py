@@ -27,14 +27,17 @@ def _rule_error(error: Exception, shown: str) -> BelkgError:
     return BelkgError(f"rule is not a valid SPARQL CONSTRUCT query: {message}", where)
 
 
-def derive_edges(store: Any, rule_files: list[Path], shown: dict[Path, str] | None = None) -> list[Any]:
+def derive_edges(
+    store: Any, rule_files: list[Path], shown: dict[Path, str] | None = None, checks_cache: Path | None = None
+) -> list[Any]:
     """Run every rule over the union of the store's graphs; return the pyoxigraph
-    triples they build, without repeats, in a fixed order."""
+    triples they build, without repeats, in a fixed order. The gate's verdicts are kept
+    in `checks_cache`: a rule is read by rdflib's parser only when its text is new."""
     import pyoxigraph
 
     from belkg.safety import Gate
 
-    gate = Gate(graph.value for graph in store.named_graphs())
+    gate = Gate((graph.value for graph in store.named_graphs()), cache_dir=checks_cache)
     edges: set[Any] = set()
     for path in rule_files:
         name = (shown or {}).get(path, str(path))

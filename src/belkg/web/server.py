@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from belkg.cache import CacheEntry
+from belkg.cache import QUERY_CHECKS, CacheEntry
 from belkg.project import Project
 from belkg.web.app import Limits, create_app
 from belkg.web.pages import Pages
@@ -29,7 +29,7 @@ def open_pages(project: Project, entry: CacheEntry, cache_root: Path) -> Pages:
     from belkg.querying import open_engine
 
     views = cache_root / "views"
-    engine = open_engine(entry, in_memory=True, checks_cache=cache_root / "query-checks", kept=views)
+    engine = open_engine(entry, in_memory=True, checks_cache=cache_root / QUERY_CHECKS, kept=views)
     return Pages(engine, project, entry, cache_root / "query-headers", views=views)
 
 
