@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,6 +83,21 @@ class _TestSeconds:
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         session.config.pluginmanager.register(_TestSeconds(), "belkg-test-seconds")
+
+
+def sweep(values: list[Any], quick: list[Any], ids: Callable[[Any], str] | None = None) -> list[Any]:
+    """The parameters of a check repeated over every saved query or command: the cases in
+    `quick` run in the quick loop, the others are marked slow (.ci/run runs them all)."""
+    missing = [value for value in quick if value not in values]
+    assert not missing, f"no such case: {missing}"
+    return [
+        pytest.param(
+            *(value if isinstance(value, tuple) else (value,)),
+            id=ids(value) if ids else None,
+            marks=() if value in quick else pytest.mark.slow,
+        )
+        for value in values
+    ]
 
 
 TINY_ENTITIES = """\

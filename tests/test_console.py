@@ -12,6 +12,8 @@ import pytest
 
 from belkg.console import QUERY_FORMATS, plain_query
 
+from conftest import sweep
+
 # The console script, and the same process made to read every command line with click.
 CONSOLE = "import sys\nfrom belkg.console import main\nsys.argv[0] = 'belkg'\nmain()\n"
 CLICK = (
@@ -106,9 +108,7 @@ def _run(script: str, arguments: list[str], cwd: Path) -> subprocess.CompletedPr
     return subprocess.run([sys.executable, "-c", script, *arguments], capture_output=True, check=False, cwd=cwd)
 
 
-@pytest.mark.parametrize(
-    "arguments",
-    [
+PLAIN_PATH_CASES = [
         ["-q", "query", "negotiators"],
         ["query", "negotiators"],
         ["query", "negotiators", "-p", "release", "bkd:release-of-52", "--format", "json"],
@@ -121,8 +121,15 @@ def _run(script: str, arguments: list[str], cwd: Path) -> subprocess.CompletedPr
         ["query", "negotiators", "-o", "out.csv"],
         ["query", "negotiators", "-o", "out.unknown"],
         ["query", "negotiators", "-o", "folder"],
-    ],
-)
+]  # fmt: skip
+QUICK_PLAIN_PATH_CASES = [
+    ["query", "negotiators", "-p", "release", "bkd:release-of-52", "--format", "json"],
+    ["query", "no-such-query"],
+    ["query", "negotiators", "-o", "out.csv"],
+]
+
+
+@pytest.mark.parametrize("arguments", sweep(PLAIN_PATH_CASES, QUICK_PLAIN_PATH_CASES))
 def test_the_plain_path_answers_as_click_does(project, session_cache, built, tmp_path, arguments):
     assert plain_query(arguments) is not None
     base = ["--project", str(project.root), "--cache-dir", str(session_cache)]

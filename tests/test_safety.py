@@ -18,9 +18,9 @@ from belkg.build import build
 from belkg.cli import cli
 from belkg.errors import BelkgError
 from belkg.project import Project
-from belkg.safety import MAX_NESTING, Analysis, Gate, analyse, check_query, no_network, oxigraph_syntax_error
+from belkg.safety import MAX_NESTING, Gate, analyse, check_query, no_network, oxigraph_syntax_error
 
-from conftest import GOOD_CLAIM, ROOT, TINY_ENTITIES, TINY_SEED, TINY_SEED_NAME, tiny_document
+from conftest import GOOD_CLAIM, ROOT, TINY_ENTITIES, TINY_SEED, TINY_SEED_NAME, sweep, tiny_document
 
 
 @pytest.fixture
@@ -371,32 +371,28 @@ BREAKOUTS = ('x" } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } #', "x\\u0022 } SE
              "x\n} INSERT DATA { <urn:a> <urn:b> <urn:c> }")  # fmt: skip
 
 
-def test_binding_values_changes_no_verdict():
+WITH_PARAMETERS = sorted(path.stem for path in (ROOT / "queries").glob("*.rq") if "#+ params:" in path.read_text())
+
+
+@pytest.mark.parametrize("name", sweep(WITH_PARAMETERS, ["find-by-spelling", "negotiators"]))
+def test_binding_values_changes_no_verdict(name):
     """The gate takes a saved query's verdict for the text with its values bound
-    (Gate.vouch, so the parser reads each saved query once): for every saved query, with
-    its defaults, its examples and literals written to break out, the bound text has the
-    verdict of the query as written."""
-    from belkg.catalogue import load_catalogue
+    (Gate.vouch, so the parser reads each saved query once): for every saved query with
+    parameters, with its defaults, its examples and literals written to break out, the
+    bound text has the verdict of the query as written."""
+    from belkg.catalogue import find_saved_query
     from belkg.predeclared import with_prefixes
     from belkg.querying import prepare
 
     gate = Gate()
-    verdicts: dict[str, Analysis] = {}
-
-    def verdict_of(text: str) -> Analysis:  # each text parsed once: a query without a value is its template
-        if text not in verdicts:
-            verdicts[text] = analyse(text)
-        return verdicts[text]
-
-    for query in load_catalogue(ROOT / "queries"):
-        if not query.params:
-            continue
-        verdict = verdict_of(with_prefixes(gate.canonical(query.text)).text)
-        trials = [{}, {p.name: p.example for p in query.params if p.example}]
-        trials += [{p.name: value} for p in query.params if p.type == "literal" for value in BREAKOUTS]
-        for values in trials:
-            bound = with_prefixes(gate.canonical(prepare(query, values))).text
-            assert verdict_of(bound) == verdict, (query.name, values)
+    query = find_saved_query(ROOT / "queries", name)
+    assert query.params
+    verdict = analyse(with_prefixes(gate.canonical(query.text)).text)
+    trials = [{}, {p.name: p.example for p in query.params if p.example}]
+    trials += [{p.name: value} for p in query.params if p.type == "literal" for value in BREAKOUTS]
+    bound = {with_prefixes(gate.canonical(prepare(query, values))).text for values in trials}
+    for text in bound:  # each text parsed once: a query without a value is its template
+        assert analyse(text) == verdict, text
 
 
 def test_a_saved_query_is_parsed_once_for_all_its_values(engines, monkeypatch):
@@ -545,7 +541,7 @@ COMMAND_PATTERNS = [(command, "optional") for command in COMMANDS] + [
 ]
 
 
-@pytest.mark.parametrize(("command", "pattern"), COMMAND_PATTERNS)
+@pytest.mark.parametrize(("command", "pattern"), sweep(COMMAND_PATTERNS, [("query-saved", "optional")], ids="-".join))
 def test_service_in_a_saved_query_is_refused_by_every_command(tiny, tmp_path, listener, command, pattern):
     port, received = listener
     args, name = COMMANDS[command]

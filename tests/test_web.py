@@ -483,6 +483,7 @@ def test_the_conflicts_about_one_thing_a_page_at_a_time(client, pages):
     assert client.get("/conflicts", params={"about": "not an iri"}).status_code == 400
 
 
+@pytest.mark.slow  # runs the endpoint's workers out of time and memory; tests/test_workers.py does the pool's quickly
 def test_sparql_over_the_limits_is_stopped_and_the_endpoint_answers_after(pages):
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?f"
