@@ -175,8 +175,10 @@ def test_export_file_is_written_atomically_and_says_so(project, session_cache, b
     assert [p.name for p in Path(tmp_path).iterdir()] == ["belkg.trig"]
 
 
-@pytest.mark.parametrize("selection", ["all", "asserted", "inferred"])
-@pytest.mark.parametrize("fmt", ["nq", "nt"])
+LINE_CASES = [(fmt, selection) for fmt in ("nq", "nt") for selection in ("all", "asserted", "inferred")]
+
+
+@pytest.mark.parametrize(("fmt", "selection"), sweep(LINE_CASES, [("nq", "all"), ("nt", "inferred")], ids="-".join))
 def test_line_exports_stream_the_serializers_bytes(built, selected, fmt, selection):
     """`belkg export` writes N-Quads and N-Triples from the cache's lines, without rdflib:
     byte for byte what the rdflib serializers write for the same graphs."""
