@@ -12,6 +12,8 @@ from belkg.cli import cli, summary
 from test_readme import COMMANDS as README_COMMANDS
 from test_readme import assert_ran
 
+from conftest import sweep
+
 
 def _paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
@@ -78,7 +80,13 @@ def test_the_readme_runs_some_examples_and_this_file_the_rest():
     assert 0 < len(RUN_HERE) < len(EXAMPLES)
 
 
-@pytest.mark.parametrize("path,example", RUN_HERE, ids=[example for _, example in RUN_HERE])
+# Examples that build, export or draw the whole graph run under .ci/run; the quick loop
+# runs the rest (a build, an export and pictures run in it elsewhere).
+HEAVY = ("--precompute", "build --force", "--format ttl", "-o release-of-52.svg", "timeline -o timeline.html")
+QUICK_EXAMPLES = [(path, example) for path, example in RUN_HERE if not any(part in example for part in HEAVY)]
+
+
+@pytest.mark.parametrize("path,example", sweep(RUN_HERE, QUICK_EXAMPLES, ids=lambda case: case[1]))
 def test_help_example_works(path, example, project, session_cache, built, tmp_path, monkeypatch):
     words = shlex.split(example)[1:]
     # needs a server, serves until stopped, or writes every page: check that it parses
