@@ -307,6 +307,18 @@ def test_the_gate_parses_without_the_memo_matplotlib_switches_on():
             ParserElement.disable_memoization()
 
 
+def test_the_gate_parses_with_a_pyparsing_that_lacks_the_memo_s_internals(monkeypatch):
+    """The memo is switched off through pyparsing's private attributes; a pyparsing that
+    renamed them still gets the gate's verdicts, with the memo left as it is."""
+    import pyparsing
+
+    monkeypatch.setattr(pyparsing, "ParserElement", type("ParserElement", (), {}))
+    assert analyse("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }").service
+    assert analyse("SELECT * FROM <https://w3id.org/belkg/graph/edges> WHERE { ?s ?p ?o }").default_graphs == (
+        "https://w3id.org/belkg/graph/edges",
+    )
+
+
 def test_a_huge_query_is_refused_before_it_is_parsed():
     text = 'SELECT * WHERE { ?s ?p "' + "x" * (50 << 20) + '" }'
     with pytest.raises(BelkgError, match=r"^the query is 50\.0 MiB; belkg reads queries of up to 1 MiB"):

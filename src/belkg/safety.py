@@ -132,15 +132,22 @@ def _update_keyword(parsed: Any) -> str | None:
     return None  # an empty text is an update of no operations
 
 
+_PACKRAT_INTERNALS = ("packrat_cache_lock", "_packratEnabled", "packrat_cache", "disable_memoization", "_parseCache")
+
+
 @contextmanager
 def _without_packrat() -> Iterator[None]:
     """pyparsing's packrat memo switched off while rdflib's SPARQL grammar parses, and
     restored after. matplotlib's mathtext (loaded with pyplot: by every picture) switches
     it on for every grammar in the process, which makes rdflib's parser two to three times
     slower on belkg's queries (the conflicts query 1.6 s to 3.9 s); a memo changes no
-    parse tree, only the time taken."""
+    parse tree, only the time taken. These are pyparsing's own attributes: a pyparsing
+    without them parses as it is set, slower at worst."""
     from pyparsing import ParserElement
 
+    if not all(hasattr(ParserElement, name) for name in _PACKRAT_INTERNALS):
+        yield
+        return
     with ParserElement.packrat_cache_lock:
         if not ParserElement._packratEnabled:
             memo = None
