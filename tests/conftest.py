@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from belkg.build import Build, build
+from belkg.cache import QUERY_CHECKS
 from belkg.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,9 +203,9 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     parser has read (seconds for the longest) is not read again by the other."""
     cache = tmp_path_factory.mktemp("cache")
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = tmp_path_factory.getbasetemp().parent / "query-checks"
+        shared = tmp_path_factory.getbasetemp().parent / QUERY_CHECKS
         shared.mkdir(exist_ok=True)
-        (cache / "query-checks").symlink_to(shared, target_is_directory=True)
+        (cache / QUERY_CHECKS).symlink_to(shared, target_is_directory=True)
     return cache
 
 
@@ -227,7 +228,7 @@ def engines(built: Build, session_cache: Path) -> dict[str, object]:
     the gate's verdicts in the session's cache, as the command line keeps them."""
     from belkg.querying import open_engine
 
-    checks = session_cache / "query-checks"
+    checks = session_cache / QUERY_CHECKS
     return {name: open_engine(built.entry, name, checks_cache=checks) for name in ("oxigraph", "rdflib")}
 
 

@@ -213,7 +213,6 @@ def test_a_swapped_in_store_is_not_served(tiny_project, tiny_cache, tmp_path):
     first = build(project, cached_copy(tiny_cache, tmp_path, project))
     other = build(tiny_project(entities=_more_entities()), tmp_path / "other")
     store = first.entry.folder / STORE_DIR
-    import shutil
 
     shutil.rmtree(store)
     shutil.copytree(other.entry.folder / STORE_DIR, store)

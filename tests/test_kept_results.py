@@ -8,6 +8,7 @@ import json
 import pytest
 
 from belkg import kept_results
+from belkg.cache import QUERY_CHECKS
 from belkg.catalogue import find_saved_query, load_catalogue
 from belkg.engines import OxigraphEngine, QueryResult
 from belkg.errors import BelkgError
@@ -25,7 +26,7 @@ MADE_UP = QueryResult("select", ["s"], [{"s": Term.iri("https://example.org/only
 def keeping(built, session_cache, tmp_path):
     """An engine over the session's build that keeps every result, however quick (the
     gate's verdicts shared with the session's other engines)."""
-    engine = OxigraphEngine(built.entry.store_dir, kept=tmp_path / "views", checks_cache=session_cache / "query-checks")
+    engine = OxigraphEngine(built.entry.store_dir, kept=tmp_path / "views", checks_cache=session_cache / QUERY_CHECKS)
     assert engine.shelf is not None
     engine.shelf.keep_after = 0
     return engine
@@ -38,7 +39,7 @@ OTHER_FORMS = {"ask": "ASK { ?s a <https://w3id.org/belkg/ontology#Release> }",
 
 @pytest.mark.parametrize("name", sweep([*SAVED, *OTHER_FORMS], ["negotiators", "ask", "construct"]))
 def test_every_saved_query_read_back_equals_the_live_query(project, built, session_cache, keeping, name):
-    live = OxigraphEngine(built.entry.store_dir, checks_cache=session_cache / "query-checks")
+    live = OxigraphEngine(built.entry.store_dir, checks_cache=session_cache / QUERY_CHECKS)
     text = OTHER_FORMS.get(name) or prepare(find_saved_query(project.queries_dir, name), {})
     expected = live.run(text)
     assert keeping.run(text) == expected  # found, and kept

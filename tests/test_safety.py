@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from belkg.build import build
+from belkg.catalogue import load_catalogue
 from belkg.cli import cli
 from belkg.errors import BelkgError
 from belkg.project import Project
@@ -383,7 +384,7 @@ BREAKOUTS = ('x" } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } #', "x\\u0022 } SE
              "x\n} INSERT DATA { <urn:a> <urn:b> <urn:c> }")  # fmt: skip
 
 
-WITH_PARAMETERS = sorted(path.stem for path in (ROOT / "queries").glob("*.rq") if "#+ params:" in path.read_text())
+WITH_PARAMETERS = [query.name for query in load_catalogue(ROOT / "queries") if query.params]
 
 
 @pytest.mark.parametrize("name", sweep(WITH_PARAMETERS, ["find-by-spelling", "negotiators"]))
@@ -649,6 +650,9 @@ def test_a_rule_with_service_is_refused_when_its_verdict_is_kept(tiny_project, t
         "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }\n", encoding="utf-8"
     )
     cache = tmp_path / "cache"
+    parsed: list[str] = []
+    real = safety.analyse
+    monkeypatch.setattr(safety, "analyse", lambda text: parsed.append(text) or real(text))
     for _ in range(2):  # parsed, then from the kept verdict
         monkeypatch.setattr(safety, "_ANALYSED", {})
         with pytest.raises(BelkgError) as refused:
@@ -657,3 +661,4 @@ def test_a_rule_with_service_is_refused_when_its_verdict_is_kept(tiny_project, t
             "ontology/rules/mentions.rq: SERVICE is refused: it would query another server; "
             "use --allow-network to allow it"
         )
+    assert len([text for text in parsed if "SERVICE" in text]) == 1  # the second build read the kept verdict

@@ -177,11 +177,11 @@ class _Checker:
         from belkg.namespaces import ONTOLOGY_GRAPH
 
         declared = set(self.loaded.graph(ONTOLOGY_GRAPH).subjects())
+        namespace = str(BK)
         for name in self.loaded.files:
             if name == ONTOLOGY_GRAPH:
                 continue
             graph = self.loaded.graph(name)
-            namespace = str(BK)
             if all(
                 term in declared or not isinstance(term, URIRef) or not term.startswith(namespace)
                 for _, predicate, obj in graph
