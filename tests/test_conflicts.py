@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 
+import pytest
+
 from belkg.build import build
 from belkg.conflicts import find_conflicts
 from belkg.querying import open_engine
@@ -90,6 +92,38 @@ def test_released_and_not_released_in_one_release(tiny_project, tmp_path):
         "not released: Alice Example",
     )
     assert (conflict.quote_a, conflict.quote_b) == ("Alice Example was freed after", "Alice Example was not freed")
+
+
+@pytest.mark.parametrize("marked", [1, 2])
+def test_two_claims_the_mapping_marks_as_conflicting(tiny_project, tmp_path, marked):
+    """One row, the lesser claim first, whichever claim carries the mark."""
+    other = 3 - marked
+    mark = {marked: f" ; bk:conflictsWith bkd:claim-900-{other:03d}", other: ""}
+    claims = _claim(
+        1,
+        "bk:ParticipationClaim ; bk:event bkd:the-release ; bk:participant bkd:alice-example ; bk:role bk:Released"
+        + mark[1],
+        "Alice Example was freed after",
+    ) + _claim(
+        2,
+        "bk:ParticipationClaim ; bk:event bkd:the-release ; bk:participant bkd:bob-example ; bk:role bk:Negotiator"
+        + mark[2],
+        "Bob Example was arrested after the trial",
+    )
+    rows = [
+        (c.kind, c.subject_label, c.value_a, c.value_b, c.claim_a[-7:], c.claim_b[-7:])
+        for c in _conflicts(tiny_project, tmp_path, claims)
+    ]
+    assert rows == [
+        (
+            "explicit",
+            "release of Alice",
+            "Alice Example was freed after",
+            "Bob Example was arrested after the trial",
+            "900-001",
+            "900-002",
+        )
+    ]
 
 
 def test_stats_counts_what_the_query_lists(belkg, run_saved):
