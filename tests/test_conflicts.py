@@ -19,7 +19,9 @@ SEED = (
     "Bob Example was arrested after Alice Example was freed. "
     "Bob Example was arrested after the trial. "
     "The trial came after Alice Example was freed. "
-    "Alice Example was not freed.\n"
+    "Alice Example was not freed. "
+    "Alice Example was to be freed. "
+    "Alice Example refused to be freed.\n"
 )
 ENTITIES = TINY_ENTITIES + (
     'bkd:the-arrest a bk:Arrest ; skos:prefLabel "arrest of Bob"@en ; bk:labelIsNormalised true .\n'
@@ -124,6 +126,24 @@ def test_two_claims_the_mapping_marks_as_conflicting(tiny_project, tmp_path, mar
             "900-002",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("modality", "quote", "rows"),
+    [
+        ("bk:Planned", "Alice Example was to be freed", []),
+        ("bk:Refused", "Alice Example refused to be freed", [("account", "released: Alice Example (refused)")]),
+    ],
+)
+def test_a_plan_carried_out_in_its_own_source_is_no_disagreement(tiny_project, tmp_path, modality, quote, rows):
+    """A refusal always disagrees with the account that it happened; a plan does not when
+    its own document also says it was carried out."""
+    released = (
+        "bk:ParticipationClaim ; bk:event bkd:the-release ; bk:participant bkd:alice-example ; bk:role bk:Released"
+    )
+    claims = _claim(1, released, "Alice Example was freed after")
+    claims += _claim(2, f"{released} ; bk:modality {modality}", quote)
+    assert [(c.kind, c.value_b) for c in _conflicts(tiny_project, tmp_path, claims)] == rows
 
 
 def test_stats_counts_what_the_query_lists(belkg, run_saved):
