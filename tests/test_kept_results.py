@@ -4,6 +4,8 @@ that decides the answer, never read past the safety gate, never of the user's --
 from __future__ import annotations
 
 import json
+import re
+from functools import partial
 
 import pytest
 
@@ -127,3 +129,34 @@ def test_precompute_again_reports_the_answers_kept_before(project, keeping):
     precompute(keeping, queries)
     keeping.shelf.keep_after = 3600  # nothing new would be kept now
     assert all(item.kept for item in precompute(keeping, queries))
+
+
+def test_precompute_in_processes_keeps_what_one_process_keeps(project, built, session_cache, keeping, tmp_path):
+    queries = load_catalogue(project.queries_dir)
+    alone = precompute(keeping, queries)
+    reopen = partial(
+        OxigraphEngine, built.entry.store_dir, kept=tmp_path / "views-2", checks_cache=session_cache / QUERY_CHECKS
+    )
+    engine = reopen()
+    engine.shelf.keep_after = 0  # carried to the workers: they keep every answer too
+    together = precompute(engine, queries, reopen=reopen, jobs=2)
+    assert [item.name for item in together] == [item.name for item in alone]
+    assert all(item.kept and item.error is None for item in together)
+    kept = sorted(path.name for path in (tmp_path / "views-2").iterdir())
+    assert kept == sorted(path.name for path in keeping.shelf.folder.iterdir())
+    assert len(kept) == len(queries)
+
+
+def test_build_precompute_runs_the_saved_queries_side_by_side(belkg):
+    result = belkg("build", "--precompute", "-j", "2", quiet=False)
+    assert result.exit_code == 0
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("precomputed: ")]
+    assert re.fullmatch(rf"precomputed: {len(SAVED)} saved queries in \d+\.\d\d s, 2 at a time, \d+ kept", line)
+    assert "… precomputed negotiators in " in result.stderr
+
+
+def test_a_process_that_cannot_open_its_engine_is_one_clear_error(project, keeping, tmp_path):
+    queries = load_catalogue(project.queries_dir)[:2]
+    with pytest.raises(BelkgError) as caught:
+        precompute(keeping, queries, reopen=partial(open, tmp_path / "no-such-store"), jobs=2)
+    assert str(caught.value) == "a process precomputing the saved queries stopped; try --jobs 1"

@@ -11,7 +11,9 @@ State, output and query code kept there for both paths.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -289,9 +291,17 @@ def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: b
     is_flag=True,
     help="Then run every saved query with its defaults, keeping the slow ones' results beside the cache.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Run --precompute's queries in N processes at once  [default: one per core]",
+)
 @build_engine_options
 @pass_state
-def build_command(state: State, force: bool, precompute: bool, reasoner: str, validator: str) -> None:
+def build_command(state: State, force: bool, precompute: bool, jobs: int | None, reasoner: str, validator: str) -> None:
     """Load, ground, validate, derive edges, reason, and cache the result.
 
     A cached build is reused only if it was made by the same reasoner and validator.
@@ -313,11 +323,16 @@ def build_command(state: State, force: bool, precompute: bool, reasoner: str, va
         from belkg.catalogue import load_catalogue
         from belkg.kept_results import precompute as run_saved_queries
 
-        done = run_saved_queries(state.engine(), load_catalogue(state.project().queries_dir), state.progress)
+        queries = load_catalogue(state.project().queries_dir)
+        jobs = jobs or os.cpu_count() or 1
+        began = time.perf_counter()
+        done = run_saved_queries(state.engine(), queries, state.progress, reopen=state.engine_opener(), jobs=jobs)
+        seconds = time.perf_counter() - began
         for failed in (item for item in done if item.error):
             click.echo(f"warning: {failed.error}", err=True)
         kept = sum(item.kept for item in done)
-        state.say(f"precomputed: {len(done)} saved queries in {sum(i.seconds for i in done):.2f} s, {kept} kept")
+        at_once = f", {min(jobs, len(done))} at a time" if jobs > 1 and len(done) > 1 else ""
+        state.say(f"precomputed: {len(done)} saved queries in {seconds:.2f} s{at_once}, {kept} kept")
     if result.findings:
         click.echo(f"{len(result.findings)} finding(s): run `belkg validate` to see them", err=True)
         sys.exit(EXIT_FINDINGS)

@@ -136,18 +136,23 @@ class State:
         """A query engine over the current build (and `extra`, the user's --data). A
         store that cannot be opened (damaged on disk) is not trusted: the build is made
         again."""
+        try:
+            return self.engine_opener(name, inference=inference, extra=extra)()
+        except (OSError, RuntimeError):
+            self.build(force=True)
+            return self.engine_opener(name, inference=inference, extra=extra)()
+
+    def engine_opener(self, name: str = "oxigraph", *, inference: bool = True, extra: Any = None) -> Any:
+        """What opens that engine, as a callable another process can be given."""
+        from functools import partial
+
         from belkg.cache import QUERY_CHECKS
         from belkg.querying import open_engine
 
         root = self.cache_root()
-        entry = self.entry()
         options = {"inference": inference, "allow_network": self.allow_network, "checks_cache": root / QUERY_CHECKS,
                    "extra": extra, "kept": root / "views"}  # fmt: skip
-        try:
-            return open_engine(entry, name, **options)
-        except (OSError, RuntimeError):
-            entry = self.build(force=True).entry
-            return open_engine(entry, name, **options)
+        return partial(open_engine, self.entry(), name, **options)
 
     def build(self, force: bool = False, reasoner: str = "fast", validator: str = "fast") -> Any:
         from belkg.build import build

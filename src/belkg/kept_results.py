@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from belkg.engines import QueryResult
@@ -138,29 +138,90 @@ class Precomputed(NamedTuple):
 
 
 def precompute(
-    engine: Engine, queries: list[SavedQuery], progress: Callable[[str], None] | None = None
+    engine: Engine,
+    queries: list[SavedQuery],
+    progress: Callable[[str], None] | None = None,
+    *,
+    reopen: Callable[[], Engine] | None = None,
+    jobs: int = 1,
 ) -> list[Precomputed]:
     """Run each saved query with its defaults on an engine that keeps results, so that
     later runs of the same texts read them: what `belkg build --precompute` does. A query
     with a required parameter has no default run, and is left out; a query that fails is
-    reported, not raised (the build stands)."""
+    reported, not raised (the build stands). With `reopen` (a picklable callable that
+    opens an engine like `engine`) and `jobs` over 1, the queries run in that many new
+    processes, each with its own engine, keeping their results on the same shelf."""
     from belkg.querying import prepare
 
     shelf = getattr(engine, "shelf", None)
+    todo = [
+        (query.name, prepare(query, {}))
+        for query in queries
+        if not any(param.required and not param.default for param in query.params)
+    ]
+    runs: Iterable[_Run]
+    if reopen is None or jobs <= 1 or len(todo) <= 1:
+        runs = (_run(engine, name, text, progress) for name, text in todo)
+    else:
+        runs = _run_in_processes(reopen, shelf.keep_after if shelf else KEEP_AFTER, todo, jobs, progress)
     done: list[Precomputed] = []
-    for query in queries:
-        if any(param.required and not param.default for param in query.params):
-            continue
-        if progress is not None:
-            progress(f"precomputing {query.name}")
-        text = prepare(query, {})
-        began = time.perf_counter()
-        try:
-            engine.run(text, query.name)
-        except BelkgError as error:
-            done.append(Precomputed(query.name, time.perf_counter() - began, False, str(error)))
-            continue
-        seconds = time.perf_counter() - began
-        kept = shelf is not None and shelf.holds(engine.gate.check(text, query.name).text)
-        done.append(Precomputed(query.name, seconds, kept))
+    for name, text, seconds, error in runs:
+        kept = error is None and shelf is not None and shelf.holds(engine.gate.check(text, name).text)
+        done.append(Precomputed(name, seconds, kept, error))
     return done
+
+
+_Run = tuple[str, str, float, "str | None"]  # name, text, seconds, error
+
+
+def _run(engine: Engine, name: str, text: str, progress: Callable[[str], None] | None = None) -> _Run:
+    if progress is not None:
+        progress(f"precomputing {name}")
+    began = time.perf_counter()
+    try:
+        engine.run(text, name)
+    except BelkgError as error:
+        return name, text, time.perf_counter() - began, str(error)
+    return name, text, time.perf_counter() - began, None
+
+
+def _run_in_processes(
+    reopen: Callable[[], Engine],
+    keep_after: float,
+    todo: list[tuple[str, str]],
+    jobs: int,
+    progress: Callable[[str], None] | None,
+) -> list[_Run]:
+    """The runs of `todo` in `jobs` new processes (spawned: a fork would share the open
+    store's handles and threads), in the order of `todo`."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("spawn")
+    runs = []
+    try:
+        with ProcessPoolExecutor(min(jobs, len(todo)), context, _open_worker_engine, (reopen, keep_after)) as pool:
+            futures = [pool.submit(_run_in_worker, name, text) for name, text in todo]
+            for future in futures:
+                runs.append(future.result())
+                if progress is not None:
+                    progress(f"precomputed {runs[-1][0]} in {runs[-1][2]:.2f} s")
+    except BrokenProcessPool:
+        raise BelkgError("a process precomputing the saved queries stopped; try --jobs 1") from None
+    return runs
+
+
+_WORKER_ENGINE: list[Engine] = []  # the engine of this worker process, once opened
+
+
+def _open_worker_engine(reopen: Callable[[], Engine], keep_after: float) -> None:
+    engine = reopen()
+    shelf = getattr(engine, "shelf", None)
+    if shelf is not None:
+        shelf.keep_after = keep_after
+    _WORKER_ENGINE.append(engine)
+
+
+def _run_in_worker(name: str, text: str) -> _Run:
+    return _run(_WORKER_ENGINE[0], name, text)
