@@ -31,6 +31,9 @@ DOC = f"kg/{TINY_SEED_NAME}.ttl"
 ONTOLOGY_TEXT = (ROOT / "ontology" / "belkg.ttl").read_text(encoding="utf-8")
 SHAPES_TEXT = (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
 NEGOTIATORS_TEXT = (ROOT / "queries" / "negotiators.rq").read_text(encoding="utf-8")
+NEGOTIATORS_ORDER_LINE = next(
+    number for number, line in enumerate(NEGOTIATORS_TEXT.splitlines(), 1) if line.startswith("ORDER BY")
+)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ASK_PERSON = "ASK { ?s a <https://w3id.org/belkg/ontology#Person> }"
 QUOTE_HINT = "Fix: copy the words from the seed exactly (quotes, apostrophes, dashes and line breaks included)"
@@ -988,7 +991,8 @@ def test_validate_reports_a_saved_query_that_does_not_parse(tiny, tmp_path):
     no_traceback(result)
     assert result.exit_code == 1, result.output
     assert result.stdout.splitlines() == [
-        "queries/negotiators.rq:50: [saved-query] invalid SPARQL: cannot read the query from 'ORDER' on. "
+        f"queries/negotiators.rq:{NEGOTIATORS_ORDER_LINE}: [saved-query] invalid SPARQL: cannot read the query from "
+        "'ORDER' on. "
         "Fix: run it with `belkg query` to see the place"
     ]
 
@@ -998,7 +1002,8 @@ def test_saved_query_with_invalid_sparql(tiny, tmp_path):
     write(root, "queries/negotiators.rq", NEGOTIATORS_TEXT.replace("ORDER BY", "ORDER BY BY"))
     assert_error(
         belkg(root, tiny.cache, "query", "negotiators"),
-        f"Error: {root / 'queries' / 'negotiators.rq'}:50:1: invalid SPARQL: cannot read the query from 'ORDER' on\n"
+        f"Error: {root / 'queries' / 'negotiators.rq'}:{NEGOTIATORS_ORDER_LINE}:1: invalid SPARQL: "
+        "cannot read the query from 'ORDER' on\n"
         "  ORDER BY BY ?releaseLabel ?roleLabel ?agentLabel ?source ?quote\n"
         "  ^",
     )
