@@ -1077,6 +1077,19 @@ def test_damaged_cache_is_rebuilt(tiny, tmp_path, damage, command):
     assert_ok(belkg(tiny.root, cache, "query", "-e", ASK_PERSON), "yes\n")
 
 
+def test_a_build_says_why_it_builds_a_cached_build_again(tiny, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(tiny.cache, cache)
+    _same_size_edit(_entry_folder(cache, tiny.root))
+    result = CliRunner().invoke(cli, ["--project", str(tiny.root), "--cache-dir", str(cache), "build"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        "… the cached build no longer matches the files written for it: building it again"
+    )
+    up_to_date = CliRunner().invoke(cli, ["--project", str(tiny.root), "--cache-dir", str(cache), "build"])
+    assert "no longer matches" not in up_to_date.stderr
+
+
 def test_cache_dir_that_is_a_file(tiny, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder\n")

@@ -291,6 +291,8 @@ def build(
     key = input_key(project)
     made_with = {"reasoner": reasoner, "validator": validator}
     entry = None if force else open_entry(root, key)
+    if entry is None and not force and (root / key).exists():
+        progress("the cached build no longer matches the files written for it: building it again")
     if entry is not None and entry.manifest.get("made_with") == made_with:
         try:
             findings = [Finding(**item) for item in entry.findings()]
