@@ -4,6 +4,7 @@ that decides the answer, never read past the safety gate, never of the user's --
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import partial
 
@@ -160,3 +161,13 @@ def test_a_process_that_cannot_open_its_engine_is_one_clear_error(project, keepi
     with pytest.raises(BelkgError) as caught:
         precompute(keeping, queries, reopen=partial(open, tmp_path / "no-such-store"), jobs=2)
     assert str(caught.value) == "a process precomputing the saved queries stopped; try --jobs 1"
+
+
+def test_build_precompute_uses_one_process_per_core_up_to_four(belkg, monkeypatch):
+    jobs: list[int] = []
+    monkeypatch.setattr(kept_results, "precompute", lambda *args, **kwargs: jobs.append(kwargs["jobs"]) or [])
+    for cores in (64, 2, None):
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        assert belkg("build", "--precompute").exit_code == 0
+    assert belkg("build", "--precompute", "-j", "3").exit_code == 0
+    assert jobs == [4, 2, 1, 3]

@@ -68,6 +68,9 @@ PROJECT_HELP = (
 CACHE_DIR_HELP = "Where builds are cached. Default: $XDG_CACHE_HOME/belkg or ~/.cache/belkg."
 QUIET_HELP = "Print only data and errors: no progress, no 'built:', 'wrote', 'note:' lines."
 ALLOW_NETWORK_HELP = "Let queries use SERVICE and FROM of remote graphs, and local work reach the network."
+# Each process opens its own engine on the build (about 300 MB at a million triples): a
+# machine with many cores should not open dozens of them by default.
+PRECOMPUTE_JOBS = 4
 
 
 def global_options() -> list[click.Parameter]:
@@ -297,7 +300,7 @@ def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: b
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Run --precompute's queries in N processes at once  [default: one per core]",
+    help="Run --precompute's queries in N processes at once  [default: one per core, at most 4]",
 )
 @build_engine_options
 @pass_state
@@ -324,7 +327,7 @@ def build_command(state: State, force: bool, precompute: bool, jobs: int | None,
         from belkg.kept_results import precompute as run_saved_queries
 
         queries = load_catalogue(state.project().queries_dir)
-        jobs = jobs or os.cpu_count() or 1
+        jobs = jobs or min(os.cpu_count() or 1, PRECOMPUTE_JOBS)
         began = time.perf_counter()
         done = run_saved_queries(state.engine(), queries, state.progress, reopen=state.engine_opener(), jobs=jobs)
         seconds = time.perf_counter() - began
