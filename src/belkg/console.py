@@ -136,8 +136,9 @@ class State:
         """A query engine over the current build (and `extra`, the user's --data). A
         store that cannot be opened (damaged on disk) is not trusted: the build is made
         again."""
+        opener = self.engine_opener(name, inference=inference, extra=extra)
         try:
-            return self.engine_opener(name, inference=inference, extra=extra)()
+            return opener()
         except (OSError, RuntimeError):
             self.build(force=True)
             return self.engine_opener(name, inference=inference, extra=extra)()

@@ -205,8 +205,9 @@ def _run_in_processes(
             futures = [pool.submit(_run_in_worker, name, text) for name, text in todo]
             for future in futures:
                 runs.append(future.result())
+                name, _, seconds, _ = runs[-1]
                 if progress is not None:
-                    progress(f"precomputed {runs[-1][0]} in {runs[-1][2]:.2f} s")
+                    progress(f"precomputed {name} in {seconds:.2f} s")
     except BrokenProcessPool:
         raise BelkgError("a process precomputing the saved queries stopped; try --jobs 1") from None
     return runs
