@@ -18,6 +18,7 @@ import statistics
 import time
 from pathlib import Path
 
+from belkg.cache import VIEWS
 from belkg.catalogue import load_catalogue
 from belkg.errors import BelkgError
 from belkg.limits import within
@@ -43,7 +44,7 @@ def main() -> None:
 
     entry = current_entry(Project(args.project), args.cache_dir)
     began = time.perf_counter()
-    kept = args.cache_dir / "views" if args.kept else None
+    kept = args.cache_dir / VIEWS if args.kept else None
     engine = open_engine(entry, args.engine, in_memory=args.in_memory, kept=kept)
     print(f"opened in {time.perf_counter() - began:.1f} s ({'in memory' if args.in_memory else 'on disk'})")
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)

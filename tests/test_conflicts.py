@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from belkg.build import build
+from belkg.cache import VIEWS
 from belkg.conflicts import find_conflicts
 from belkg.querying import open_engine
 
@@ -227,7 +228,7 @@ def test_each_engine_and_inference_keeps_its_own_list(project, built, engines, t
 def test_stats_and_entity_cards_keep_the_list_beside_the_cache(belkg, project, built, engines, session_cache):
     from belkg.conflicts import kept_file
 
-    kept = kept_file(engines["oxigraph"], project, built.entry, session_cache / "views")
+    kept = kept_file(engines["oxigraph"], project, built.entry, session_cache / VIEWS)
     kept.unlink(missing_ok=True)
     result = belkg("entity", "Bolunets")
     assert result.exit_code == 0

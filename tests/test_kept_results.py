@@ -11,7 +11,7 @@ from functools import partial
 import pytest
 
 from belkg import kept_results
-from belkg.cache import QUERY_CHECKS
+from belkg.cache import QUERY_CHECKS, VIEWS
 from belkg.catalogue import find_saved_query, load_catalogue
 from belkg.engines import OxigraphEngine, QueryResult
 from belkg.errors import BelkgError
@@ -105,7 +105,7 @@ def test_the_command_line_keeps_slow_answers_and_reads_them_back(belkg, session_
     text = "SELECT ?release WHERE { ?release a bk:Release } ORDER BY ?release"
     first = belkg("query", "-e", text, "--format", "csv")
     assert first.exit_code == 0 and first.stdout.startswith("release\nhttps://w3id.org/belkg/id/")
-    kept = [path for path in (session_cache / "views").glob("result-*.json") if text in path.read_text()]
+    kept = [path for path in (session_cache / VIEWS).glob("result-*.json") if text in path.read_text()]
     assert len(kept) == 1
     data = json.loads(kept[0].read_text())
     data["terms"], data["rows"] = [["uri", "https://example.org/from-the-kept-file", None, None]], [[0]]
@@ -122,7 +122,7 @@ def test_the_users_data_is_never_kept(belkg, session_cache, monkeypatch, tmp_pat
     text = "SELECT ?o WHERE { <https://example.org/a> ?p ?o }"
     result = belkg("query", "-e", text, "--data", str(mine), "--format", "csv")
     assert result.stdout == "o\nonly mine\n"
-    assert not [path for path in (session_cache / "views").glob("result-*.json") if text in path.read_text()]
+    assert not [path for path in (session_cache / VIEWS).glob("result-*.json") if text in path.read_text()]
 
 
 def test_precompute_again_reports_the_answers_kept_before(project, keeping):

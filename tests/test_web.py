@@ -12,6 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from belkg.build import build
+from belkg.cache import QUERY_HEADERS
 from belkg.querying import open_engine
 from belkg.web.app import CSP, Limits, create_app, find_conflicts_in_background
 from belkg.web.pages import Pages
@@ -24,7 +25,7 @@ from conftest import TINY_ENTITIES, tiny_document
 @pytest.fixture(scope="module")
 def pages(project, built, session_cache) -> Pages:
     engine = open_engine(built.entry, in_memory=True)
-    return Pages(engine, project, built.entry, session_cache / "query-headers")
+    return Pages(engine, project, built.entry, session_cache / QUERY_HEADERS)
 
 
 @pytest.fixture(scope="module")
@@ -364,7 +365,7 @@ def test_until_the_conflicts_are_known_the_pages_say_so(project, built, session_
     is still running (and marks nothing), /conflicts is a 503 with Retry-After; once found
     in the background, the marks and the list are there, and kept for the next start."""
     slug = _disputed_thing(pages)
-    fresh = Pages(open_engine(built.entry, in_memory=True), project, built.entry, session_cache / "query-headers",
+    fresh = Pages(open_engine(built.entry, in_memory=True), project, built.entry, session_cache / QUERY_HEADERS,
                   views=tmp_path / "views")  # fmt: skip
     client = TestClient(create_app(fresh, background=False))  # nothing kept: not known, and not being found
     fresh.story_found(pages.story())  # the picture is not what this test looks at
@@ -390,13 +391,13 @@ def test_until_the_conflicts_are_known_the_pages_say_so(project, built, session_
     assert listing.status_code == 200
     assert f"pair by pair ({len(pages.conflict_list())})" in listing.text
     assert len(list((tmp_path / "views").iterdir())) == 1  # kept: the next start reads them
-    again = Pages(fresh.engine, project, built.entry, session_cache / "query-headers", views=tmp_path / "views")
+    again = Pages(fresh.engine, project, built.entry, session_cache / QUERY_HEADERS, views=tmp_path / "views")
     assert find_conflicts_in_background(again, Limits()) is None and again.conflict_list() == pages.conflict_list()
 
 
 def test_when_finding_the_conflicts_fails_the_pages_say_so(project, built, session_cache, pages):
     slug = _disputed_thing(pages)
-    fresh = Pages(open_engine(built.entry, in_memory=True), project, built.entry, session_cache / "query-headers")
+    fresh = Pages(open_engine(built.entry, in_memory=True), project, built.entry, session_cache / QUERY_HEADERS)
     client = TestClient(create_app(fresh, Limits(conflicts=0.001)))  # too short for any search
     for _ in range(600):
         if fresh.conflict_state != "pending":
@@ -459,7 +460,7 @@ def test_pictures_wait_for_the_story_view_found_in_the_background(project, built
     page says its picture is being prepared and the picture answers 503; then both are there."""
     from belkg.web.app import prepare_story_in_background
 
-    fresh = Pages(open_engine(built.entry, in_memory=True), project, built.entry, session_cache / "query-headers")
+    fresh = Pages(open_engine(built.entry, in_memory=True), project, built.entry, session_cache / QUERY_HEADERS)
     client = TestClient(create_app(fresh, background=False))
     assert fresh.story_state == "pending" and not fresh.has_story()
     page = client.get("/id/siarhei-tsikhanouski")

@@ -36,9 +36,12 @@ _UNHASHED = ("LOG", "LOCK")
 # id has been reused.
 _STALE_STAGING_SECONDS = 24 * 3600
 
-# The folder of the cache root where the safety gate keeps its verdicts on query texts
-# (and on the rules), shared by every build and engine under that root.
+# The folders of the cache root shared by every build under it: the safety gate's
+# verdicts on query texts (and on the rules), the saved queries' parsed headers, and the
+# answers kept beside the builds (belkg.kept_results, belkg.conflicts).
 QUERY_CHECKS = "query-checks"
+QUERY_HEADERS = "query-headers"
+VIEWS = "views"
 
 
 def default_cache_root() -> Path:

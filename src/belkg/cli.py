@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from belkg import __version__
+from belkg.cache import QUERY_HEADERS
 from belkg.console import (
     OUTPUT_ERRORS,
     QUERY_FORMATS,
@@ -665,7 +666,7 @@ def entity_command(
 
     project = state.project()
     width = table_width()
-    headers = state.cache_root() / "query-headers"
+    headers = state.cache_root() / QUERY_HEADERS
     runner = state.engine(engine, inference=not no_inference)
 
     def show() -> str:
@@ -743,7 +744,7 @@ def viz_command(
     if depth != 1 and focus_on is None:
         raise BelkgError("--depth needs --focus")
     runner = state.engine(engine, inference=not no_inference)
-    project, headers = state.project(), state.cache_root() / "query-headers"
+    project, headers = state.project(), state.cache_root() / QUERY_HEADERS
     state.progress(f"drawing the view as {chosen}")
 
     def draw() -> bytes:
@@ -772,7 +773,7 @@ def timeline_command(state: State, fmt: str | None, timeout: float, memory: int,
 
     chosen = format_for(output, fmt, TIMELINE_FORMATS)
     check_output(output)
-    engine, project, headers = state.engine(), state.project(), state.cache_root() / "query-headers"
+    engine, project, headers = state.engine(), state.project(), state.cache_root() / QUERY_HEADERS
     if chosen in PICTURE_FORMATS:
         load_matplotlib()  # before the child is forked: see its docstring
     data = within(

@@ -127,10 +127,11 @@ class State:
     def conflicts(self, engine: Any) -> Any:
         """Where the sources disagree, as `engine` answers it over the current build, kept
         beside the build cache between runs (belkg.conflicts.kept_conflicts)."""
+        from belkg.cache import QUERY_HEADERS, VIEWS
         from belkg.conflicts import kept_conflicts
 
         root = self.cache_root()
-        return kept_conflicts(engine, self.project(), self.entry(), root / "views", root / "query-headers")
+        return kept_conflicts(engine, self.project(), self.entry(), root / VIEWS, root / QUERY_HEADERS)
 
     def engine(self, name: str = "oxigraph", *, inference: bool = True, extra: Any = None) -> Any:
         """A query engine over the current build (and `extra`, the user's --data). A
@@ -147,12 +148,12 @@ class State:
         """What opens that engine, as a callable another process can be given."""
         from functools import partial
 
-        from belkg.cache import QUERY_CHECKS
+        from belkg.cache import QUERY_CHECKS, VIEWS
         from belkg.querying import open_engine
 
         root = self.cache_root()
         options = {"inference": inference, "allow_network": self.allow_network, "checks_cache": root / QUERY_CHECKS,
-                   "extra": extra, "kept": root / "views"}  # fmt: skip
+                   "extra": extra, "kept": root / VIEWS}  # fmt: skip
         return partial(open_engine, self.entry(), name, **options)
 
     def build(self, force: bool = False, reasoner: str = "fast", validator: str = "fast") -> Any:
@@ -173,10 +174,11 @@ def run_query(
 ) -> None:  # fmt: skip
     """`belkg query`: the query's result to stdout or the -o file, its notes to stderr."""
     from belkg.answering import answer_query
+    from belkg.cache import QUERY_HEADERS
     from belkg.querying import build_warning, resolve_query
 
     check_output(output)
-    headers = state.cache_root() / "query-headers"
+    headers = state.cache_root() / QUERY_HEADERS
     query = resolve_query(state.project(), target, inline, headers, file=query_file, stdin=sys.stdin.buffer)
     extra = None
     if data_files:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from belkg.cache import QUERY_CHECKS, CacheEntry
+from belkg.cache import QUERY_CHECKS, QUERY_HEADERS, VIEWS, CacheEntry
 from belkg.project import Project
 from belkg.web.app import Limits, create_app
 from belkg.web.pages import Pages
@@ -28,9 +28,9 @@ def open_pages(project: Project, entry: CacheEntry, cache_root: Path) -> Pages:
     reading and keeping slow answers beside the cache as the command line does."""
     from belkg.querying import open_engine
 
-    views = cache_root / "views"
+    views = cache_root / VIEWS
     engine = open_engine(entry, in_memory=True, checks_cache=cache_root / QUERY_CHECKS, kept=views)
-    return Pages(engine, project, entry, cache_root / "query-headers", views=views)
+    return Pages(engine, project, entry, cache_root / QUERY_HEADERS, views=views)
 
 
 def serve(pages: Pages, host: str, port: int, limits: Limits, say: Callable[[str], None]) -> None:
