@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
 from belkg.loading import _parse_turtle_with_oxigraph, _parse_turtle_with_rdflib, as_written, parse_turtle
@@ -133,3 +133,51 @@ def test_terms_oxigraph_would_rewrite_are_kept_as_written(
     (obj,) = parse_turtle(path).objects()
     assert isinstance(obj, Literal)
     assert (obj.language, str(obj.datatype) if obj.datatype else None) == (language, datatype)
+
+
+def _every_pattern(graph: Graph) -> list[tuple[object, object, object]]:
+    """Every pattern of bound and unbound places over the graph's terms, and a term it
+    does not hold in each place."""
+    absent = URIRef("http://example.org/absent")
+    patterns: list[tuple[object, object, object]] = [(None, None, None)]
+    for subject, predicate, obj in [*graph, (absent, absent, absent)]:
+        for mask in range(1, 8):
+            patterns.append((subject if mask & 4 else None, predicate if mask & 2 else None, obj if mask & 1 else None))
+    return patterns
+
+
+def test_a_parsed_graph_matches_every_pattern_as_rdflibs_store_does(tmp_path: Path) -> None:
+    path = tmp_path / "every-form.ttl"
+    path.write_text(EVERY_FORM, encoding="utf-8")
+    parsed = parse_turtle(path)
+    reference = Graph()
+    for triple in parsed:
+        reference.add(triple)
+    parsed.remove((None, URIRef("http://example.org/back"), None))  # leaves empty indexes behind
+    reference.remove((None, URIRef("http://example.org/back"), None))
+    for pattern in _every_pattern(reference):
+        assert Counter(parsed.triples(pattern)) == Counter(reference.triples(pattern)), pattern
+    path_pattern = (None, URIRef("http://example.org/list") / RDF.rest / RDF.first, None)
+    assert sorted(parsed.triples(path_pattern)) == sorted(reference.triples(path_pattern))
+    assert len(list(parsed.triples(path_pattern))) == 1
+
+
+def test_letting_go_of_the_parsed_graphs_keeps_those_the_parse_cache_holds(tmp_path: Path) -> None:
+    from belkg.loading import LoadedGraph
+
+    text = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c , ex:d ; ex:e [ ex:f 1 ] .\n"
+    small = tmp_path / "small.ttl"
+    small.write_text(text, encoding="utf-8")
+    cached = parse_turtle(small)
+    loaded = LoadedGraph()
+    loaded.graphs[URIRef("urn:cached")] = cached
+    own = _parse_turtle_with_oxigraph(small, text)
+    assert own is not None
+    loaded.graphs[URIRef("urn:own")] = own
+    size = len(cached)
+    loaded.let_go()
+    assert loaded.graphs == {}
+    assert len(own) == 0
+    assert list(own.triples((None, None, None))) == []
+    assert parse_turtle(small) is cached
+    assert len(cached) == size == len(list(cached)) == 4

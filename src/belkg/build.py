@@ -118,7 +118,6 @@ def read_dataset(path: Path) -> Dataset:
 # From about 100,000 triples on, a build's freed memory is worth handing back (a full
 # collection costs a process that builds small projects again and again, as the tests do).
 _BIG_BUILD_BYTES = 32 << 20
-_BIG_BUILD_QUADS = 100_000
 
 
 def release_free_memory() -> None:
@@ -141,7 +140,7 @@ def _cyclic_collection_paused() -> Iterator[None]:
     """No cyclic garbage collection while the build runs. The build makes millions of
     long-lived terms and few reference cycles; each full collection walks every one of
     them, which cost a million-triple build a fifth of its time. The cycles it does make
-    are collected where the build lets go of its parsed graphs, and at the end."""
+    are collected at the end."""
     if not gc.isenabled():
         yield
         return
@@ -261,9 +260,8 @@ def run_build(
     with _timed(seconds, "edges"):
         progress("deriving simple edges from the claims")
         raw = list(_asserted_quads(loaded, grounding))
-        del loaded, grounding  # the parsed graphs are in `raw` now: a big project's memory is freed
-        if len(raw) >= _BIG_BUILD_QUADS:
-            gc.collect()  # rdflib's graphs sit in reference cycles, which only the collector frees
+        loaded.let_go()  # the parsed graphs are in `raw` now: a big project's memory is freed
+        del loaded, grounding
         asserted = _skolemized(raw, skolem_map(raw))
         del raw
         counts: Counter[str] = Counter()

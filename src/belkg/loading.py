@@ -13,6 +13,7 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
+from rdflib.paths import Path as PropertyPath
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
@@ -21,6 +22,8 @@ from belkg.errors import BelkgError
 from belkg.namespaces import ENTITIES_GRAPH, IDENTITIES_GRAPH, ONTOLOGY_GRAPH, document_iri
 from belkg.project import Project
 from belkg.terms import XSD_STRING, is_valid_iri
+
+_Triple = tuple[Node, Node, Node]
 
 # Oxigraph reads one statement of at most 16 MiB (with its subject, predicate and graph).
 MAX_LITERAL_BYTES = (16 << 20) - (64 << 10)
@@ -67,6 +70,17 @@ class LoadedGraph:
             for triple in self.triples():
                 store.add(triple, self._union, quoted=False)
         return self._union
+
+    def let_go(self) -> None:
+        """Empty the parsed graphs that nothing else holds (the parse cache keeps some for
+        the next build), so their memory is freed now: rdflib's graphs sit in reference
+        cycles, which only the cyclic garbage collector frees, by walking every object."""
+        kept = {id(graph) for graph in _PARSED.values()}
+        for graph in [*self.graphs.values(), self._union]:
+            if graph is not None and id(graph) not in kept and isinstance(graph.store, _ParsedStore):
+                graph.store.empty()
+        self.graphs.clear()
+        self._union = None
 
     def subclasses_of(self, *roots: URIRef) -> set[Node]:
         """The classes of the ontology that are the roots or under them (rdfs:subClassOf*)."""
@@ -228,11 +242,20 @@ def _parse_turtle_with_oxigraph(path: Path, text: str) -> Graph | None:
 class _ParsedStore(SimpleMemory):
     """rdflib's store of one graph without the bookkeeping of contexts (its default store
     records, for every triple it adds or yields, the graphs holding it), counting its
-    triples once instead of on every len()."""
+    triples once instead of on every len(), and matching patterns straight off its
+    indexes (`match`)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._size: int | None = None
+        self._take_indexes()
+
+    def _take_indexes(self) -> None:
+        # SimpleMemory's three indexes (subject → predicate → object, and its rotations),
+        # which it keeps under private names.
+        self._spo: dict[Node, dict[Node, dict[Node, int]]] = self._SimpleMemory__spo  # type: ignore[attr-defined]
+        self._pos: dict[Node, dict[Node, dict[Node, int]]] = self._SimpleMemory__pos  # type: ignore[attr-defined]
+        self._osp: dict[Node, dict[Node, dict[Node, int]]] = self._SimpleMemory__osp  # type: ignore[attr-defined]
 
     def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
         self._size = None
@@ -242,14 +265,65 @@ class _ParsedStore(SimpleMemory):
         self._size = None
         super().remove(triple_pattern, context)
 
+    def empty(self) -> None:
+        """Drop every triple at once (remove() would look each one up)."""
+        SimpleMemory.__init__(self)
+        self._size = None
+        self._take_indexes()
+
     def __len__(self, context: Any = None) -> int:
         if self._size is None:
             self._size = super().__len__(context)
         return self._size
 
+    def match(self, subject: Node | None, predicate: Node | None, obj: Node | None) -> Iterator[_Triple]:
+        """The triples matching a pattern (None matches anything), as SimpleMemory.triples
+        finds them, without its per-triple generator of contexts and its comparisons
+        through rdflib's Python-level __eq__."""
+        if subject is not None:
+            by_predicate = self._spo.get(subject)
+            if not by_predicate:
+                return iter(())
+            if predicate is not None:
+                objects = by_predicate.get(predicate)
+                if not objects:
+                    return iter(())
+                if obj is not None:
+                    return iter(((subject, predicate, obj),) if obj in objects else ())
+                return ((subject, predicate, o) for o in objects)
+            if obj is not None:
+                return ((subject, p, obj) for p, objects in by_predicate.items() if obj in objects)
+            return ((subject, p, o) for p, objects in by_predicate.items() for o in objects)
+        if predicate is not None:
+            by_object = self._pos.get(predicate)
+            if not by_object:
+                return iter(())
+            if obj is not None:
+                return ((s, predicate, obj) for s in by_object.get(obj, ()))
+            return ((s, predicate, o) for o, subjects in by_object.items() for s in subjects)
+        if obj is not None:
+            by_subject = self._osp.get(obj)
+            if not by_subject:
+                return iter(())
+            return ((s, p, obj) for s, predicates in by_subject.items() for p in predicates)
+        everything = self._spo.items()
+        return ((s, p, o) for s, by_predicate in everything for p, objects in by_predicate.items() for o in objects)
+
+
+class _ParsedGraph(Graph):
+    """A graph over a _ParsedStore, whose plain patterns are matched by the store directly
+    (rdflib's Graph.triples wraps each match in a generator of its contexts)."""
+
+    def triples(self, triple: Any) -> Any:
+        subject, predicate, obj = triple
+        store = self.store
+        if isinstance(predicate, PropertyPath) or not isinstance(store, _ParsedStore):
+            return super().triples(triple)
+        return store.match(subject, predicate, obj)
+
 
 def _parsed_graph() -> Graph:
-    return Graph(store=_ParsedStore())
+    return _ParsedGraph(store=_ParsedStore())
 
 
 class _NotInRdflib(Exception):
