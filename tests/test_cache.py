@@ -324,3 +324,27 @@ def test_the_cyclic_collector_rests_during_a_build_and_is_left_as_it_was(tiny_pr
     finally:
         gc.enable()
     assert during == [False, False, False]
+
+
+def test_reading_a_build_into_rdflib_pauses_the_cyclic_collector(tiny_project, tmp_path, monkeypatch):
+    """Reading a build's N-Quads into rdflib makes a term object for every place of every
+    quad; with the collector running, a million-triple read took 65 s instead of 47 s."""
+    import gc
+
+    from rdflib import Dataset
+
+    from belkg import build as building
+
+    monkeypatch.setattr(building, "_READ", {})
+    during: list[bool] = []
+    parsing = Dataset.parse
+
+    def watched_parse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        during.append(gc.isenabled())
+        return parsing(self, *args, **kwargs)
+
+    monkeypatch.setattr(Dataset, "parse", watched_parse)
+    entry = build(tiny_project(), tmp_path / "cache").entry
+    assert len(building.read_dataset(entry.dataset_file)) > 0
+    assert during == [False]
+    assert gc.isenabled()

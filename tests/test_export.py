@@ -230,3 +230,26 @@ def test_export_nq_loads_no_rdflib(project, session_cache, built):
     assert done.returncode == 0
     assert done.stdout == serialize(built.dataset, "nq")
     assert done.stderr.decode() == "[]"
+
+
+def test_serialising_leaves_the_dataset_out_of_collections_and_then_unfreezes(built, monkeypatch):
+    """While a format is written, the collector's passes skip the objects alive before
+    (the dataset: at a million triples, walking it again and again is most of the
+    collector's cost); afterwards nothing stays frozen."""
+    import gc
+
+    from belkg import export
+
+    frozen_while_writing: list[int] = []
+    writing_turtle = export._turtle
+
+    def watched_turtle(graph):  # type: ignore[no-untyped-def]
+        frozen_while_writing.append(gc.get_freeze_count())
+        return writing_turtle(graph)
+
+    monkeypatch.setattr(export, "_turtle", watched_turtle)
+    assert gc.get_freeze_count() == 0
+    assert serialize(built.dataset, "ttl") == writing_turtle(export.union_of(built.dataset)).encode("utf-8")
+    assert len(frozen_while_writing) == 1
+    assert frozen_while_writing[0] > len(built.dataset)  # every term of the dataset, at least
+    assert gc.get_freeze_count() == 0

@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from belkg.cache import QUERY_CHECKS, CacheEntry, default_cache_root, input_key, open_entry, write_entry
 from belkg.claim_numbers import check_claim_numbers
+from belkg.collector import collector_paused
 from belkg.cues import check_cues, read_lexicon
 from belkg.duplicate_claims import duplicate_claims
 from belkg.engines import from_oxigraph
@@ -106,7 +107,7 @@ def read_dataset(path: Path) -> Dataset:
         _READ[key] = _READ.pop(key)  # now the most recently used
         return _READ[key]
     dataset = new_dataset()
-    with as_written():
+    with as_written(), collector_paused():
         dataset.parse(path, format="nquads")
     if len(_READ) >= _READ_KEPT:
         recency = {kept: order for order, kept in enumerate(_READ)}
@@ -133,22 +134,6 @@ def release_free_memory() -> None:
 
 def _silent(_: str) -> None:
     pass
-
-
-@contextmanager
-def _cyclic_collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the build runs. The build makes millions of
-    long-lived terms and few reference cycles; each full collection walks every one of
-    them, which cost a million-triple build a fifth of its time. The cycles it does make
-    are collected at the end."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @contextmanager
@@ -318,7 +303,7 @@ def build(
         else:
             return Build(project, key, entry, findings, from_cache=True, seconds=entry.manifest.get("seconds", {}))
     total = time.perf_counter()
-    with _cyclic_collection_paused():
+    with collector_paused():
         nquads, findings, seconds, counts = run_build(
             project, progress, reasoner=reasoner, validator=validator, checks_cache=root / QUERY_CHECKS
         )

@@ -353,7 +353,9 @@ def _write_entry(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    entry = open_entry(root, key)
+    # Its hashes were taken from the bytes just written (or by the build that renamed its
+    # entry into place first): the quick check is enough, as on the query path.
+    entry = open_entry(root, key, thorough=False)
     if entry is None:  # pragma: no cover - only if the folder is removed under us
         raise OSError(f"cache entry {final} could not be read back")
     return entry

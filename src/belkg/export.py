@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from belkg.collector import existing_objects_spared
 from belkg.errors import BelkgError
 
 if TYPE_CHECKING:  # rdflib is loaded by the formats that need it, not by `export nq`
@@ -174,6 +175,11 @@ def _jsonld(dataset: Dataset) -> bytes:
 
 def serialize(dataset: Dataset, fmt: str) -> bytes:
     """The dataset in one format; formats without named graphs get the union."""
+    with existing_objects_spared():
+        return _serialize(dataset, fmt)
+
+
+def _serialize(dataset: Dataset, fmt: str) -> bytes:
     if fmt == "nq":
         return _sorted_lines(dataset.serialize(format="nquads", encoding="utf-8"))
     if fmt == "trig":
