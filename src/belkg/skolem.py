@@ -30,37 +30,66 @@ def _plain(term: Node) -> str:
 
 def skolem_map(quads: Iterable[Quad]) -> dict[BNode, URIRef]:
     """A stable IRI for every blank node of the quads (subject, predicate, object, graph)."""
-    outgoing: dict[BNode, list[tuple[str, Node]]] = defaultdict(list)
-    incoming: dict[BNode, list[str]] = defaultdict(list)
+    # What each blank node says of terms that are not blank ("out|graph|predicate|term")
+    # and who points to it ("in|graph|subject|predicate") are written out as they are
+    # read; what it says of other blank nodes waits for their signatures.
+    said: dict[BNode, list[str]] = defaultdict(list)
+    said_of_blanks: dict[BNode, list[tuple[str, BNode]]] = defaultdict(list)
+    pointed: dict[BNode, list[str]] = defaultdict(list)
+    is_blank: dict[type, bool] = {}  # isinstance on rdflib's terms goes through ABCMeta
     for subject, predicate, obj, graph in quads:
-        if isinstance(subject, BNode):
-            outgoing[subject].append((f"{graph}|{predicate}", obj))
-        if isinstance(obj, BNode):
-            incoming[obj].append(f"{graph}|{_plain(subject)}|{predicate}")
+        subject_type, object_type = type(subject), type(obj)
+        subject_blank = is_blank.get(subject_type)
+        if subject_blank is None:
+            subject_blank = is_blank[subject_type] = issubclass(subject_type, BNode)
+        object_blank = is_blank.get(object_type)
+        if object_blank is None:
+            object_blank = is_blank[object_type] = issubclass(object_type, BNode)
+        if subject_blank:
+            if object_blank:
+                said_of_blanks[subject].append((f"out|{graph}|{predicate}|", obj))  # type: ignore[index, arg-type]
+            else:
+                said[subject].append(f"out|{graph}|{predicate}|{_plain(obj)}")  # type: ignore[index]
+        if object_blank:
+            pointed[obj].append(f"in|{graph}|{_plain(subject)}|{predicate}")  # type: ignore[index]
 
-    signatures: dict[BNode, str] = {}
-
-    def signature(node: BNode, seen: frozenset[BNode]) -> str:
-        if node in signatures:
-            return signatures[node]
-        if node in seen:
-            return "cycle"
-        parts = sorted(
-            f"out|{key}|{signature(obj, seen | {node}) if isinstance(obj, BNode) else _plain(obj)}"
-            for key, obj in outgoing[node]
-        )
-        parts += sorted(f"in|{item}" for item in incoming[node])
-        digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
-        if not seen:
-            signatures[node] = digest
-        return digest
-
+    signatures = _Signatures(said, said_of_blanks, pointed)
     by_signature: dict[str, list[BNode]] = defaultdict(list)
-    for node in set(outgoing) | set(incoming):
-        by_signature[signature(node, frozenset())].append(node)
+    for node in set(said) | set(said_of_blanks) | set(pointed):
+        by_signature[signatures.of(node)].append(node)
     mapping = {}
     for digest, nodes in by_signature.items():
         # Nodes with one signature are indistinguishable; number them in a fixed order.
         for index, node in enumerate(sorted(nodes)):
             mapping[node] = URIRef(GENID + digest + (f"-{index}" if index else ""))
     return mapping
+
+
+class _Signatures:
+    """The hash of what each blank node says and who points to it, a blank node it speaks
+    of standing for its own signature."""
+
+    def __init__(
+        self,
+        said: dict[BNode, list[str]],
+        said_of_blanks: dict[BNode, list[tuple[str, BNode]]],
+        pointed: dict[BNode, list[str]],
+    ) -> None:
+        self.said, self.said_of_blanks, self.pointed = said, said_of_blanks, pointed
+        self.known: dict[BNode, str] = {}
+
+    def of(self, node: BNode, seen: frozenset[BNode] = frozenset()) -> str:
+        if node in self.known:
+            return self.known[node]
+        if node in seen:
+            return "cycle"
+        parts = self.said.get(node, [])
+        if node in self.said_of_blanks:
+            inner = seen | {node}
+            parts = parts + [head + self.of(obj, inner) for head, obj in self.said_of_blanks[node]]
+        parts = sorted(parts)
+        parts += sorted(self.pointed.get(node, ()))
+        digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+        if not seen:
+            self.known[node] = digest
+        return digest
