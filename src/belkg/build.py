@@ -198,21 +198,32 @@ def _skolemized(quads: list[Quad], mapping: dict[BNode, URIRef]) -> list[Quad]:
     return [(term(s), p, term(o), g) for s, p, o, g in quads]
 
 
-def _nquads_lines(quads: Iterable[Quad], counts: Counter[str]) -> Iterator[str]:
+def _nquads(quads: Iterable[Quad], counts: Counter[str]) -> bytes:
+    """The quads as N-Quads, counting them per graph."""
     from rdflib.plugins.serializers.nt import _quoteLiteral
 
     written: dict[Node, str] = {}  # each IRI and blank node written once: most recur
-
-    def n3(term: Node) -> str:
-        text = written.get(term)
-        if text is None:
-            text = written[term] = term.n3()
-        return text
-
+    is_literal: dict[type, bool] = {}  # isinstance on rdflib's terms goes through ABCMeta
+    per_graph: Counter[Node] = Counter()
+    lines = []
     for subject, predicate, obj, graph in quads:
-        counts[str(graph)] += 1
-        value = _quoteLiteral(obj) if isinstance(obj, Literal) else n3(obj)
-        yield f"{n3(subject)} {n3(predicate)} {value} {n3(graph)} .\n"
+        per_graph[graph] += 1
+        kind = type(obj)
+        literal = is_literal.get(kind)
+        if literal is None:
+            literal = is_literal[kind] = issubclass(kind, Literal)
+        if literal:  # noqa: SIM108 - a ternary would need a cast() call per quad to please mypy
+            value = _quoteLiteral(obj)  # type: ignore[arg-type]
+        else:
+            value = written.get(obj) or written.setdefault(obj, obj.n3())
+        lines.append(
+            f"{written.get(subject) or written.setdefault(subject, subject.n3())} "
+            f"{written.get(predicate) or written.setdefault(predicate, predicate.n3())} {value} "
+            f"{written.get(graph) or written.setdefault(graph, graph.n3())} .\n"
+        )
+    for name, number in per_graph.items():
+        counts[str(name)] += number
+    return "".join(lines).encode("utf-8")
 
 
 def _rdflib_term(term: Any) -> Node:
@@ -250,7 +261,7 @@ def run_build(
         asserted = _skolemized(raw, skolem_map(raw))
         del raw
         counts: Counter[str] = Counter()
-        asserted_text = "".join(_nquads_lines(asserted, counts)).encode("utf-8")
+        asserted_text = _nquads(asserted, counts)
         store = pyoxigraph.Store()
         store.bulk_load(asserted_text, format=pyoxigraph.RdfFormat.N_QUADS)
         shown = {path: project.relative(path) for path in project.rule_files()}
@@ -273,7 +284,7 @@ def run_build(
     with _timed(seconds, "write"):
         derived: list[Quad] = [(s, p, o, EDGES_GRAPH) for s, p, o in edges]
         derived += [(s, p, o, INFERRED_GRAPH) for s, p, o in inferred]
-        nquads = asserted_text + "".join(_nquads_lines(derived, counts)).encode("utf-8")
+        nquads = asserted_text + _nquads(derived, counts)
     return nquads, findings, seconds, dict(counts)
 
 
