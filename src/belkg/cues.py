@@ -28,6 +28,10 @@ from belkg.namespaces import BK, PROV, RDF
 from belkg.project import Project
 from belkg.sentences import split_sentences
 
+# rdflib looks up each term of its defined namespaces through Python-level code.
+_DERIVED_FROM = PROV.wasDerivedFrom
+_TYPE = RDF.type
+
 # What reflects a cue of each kind; "quoted" cues are looked for in the evidence quote only.
 KINDS = ("hedge", "attribution", "modality", "condition", "opinion", "quoted")
 _VALUE_CLASS = {"hedge": BK.Hedge, "modality": BK.Modality, "opinion": BK.Hedge}
@@ -109,7 +113,7 @@ def _value(text: str, kind: str, where: str, ontology: Graph | None) -> URIRef:
         raise BelkgError(f"“{text}” is not a bk: term; write => bk:Value", where)
     value = BK[text[3:]]
     expected = _VALUE_CLASS[kind]
-    if ontology is not None and (value, RDF.type, expected) not in ontology:
+    if ontology is not None and (value, _TYPE, expected) not in ontology:
         raise BelkgError(f"{text} is not a {short_name(expected)} declared in the ontology", where)
     return value
 
@@ -176,7 +180,7 @@ class _ClaimView:
     def words(self) -> list[str]:
         """The claim's verbatim words, and the spellings its evidence records of names."""
         words = [str(value) for prop in VERBATIM_PROPERTIES for value in self.graph.objects(self.claim, prop)]
-        for evidence in self.graph.objects(self.claim, PROV.wasDerivedFrom):
+        for evidence in self.graph.objects(self.claim, _DERIVED_FROM):
             words += [str(spelling) for spelling in self.graph.objects(evidence, BK.spelling)]
         return words
 
@@ -334,7 +338,7 @@ def check_cues(project: Project, loaded: LoadedGraph, grounding: Grounding, cues
     checker = _Checker(project, loaded, grounding, cues)
     for (document, claim), claim_spans in sorted(spans.items(), key=lambda item: (str(item[0][0]), str(item[0][1]))):
         graph = loaded.graph(document)
-        types = set(graph.objects(claim, RDF.type))
+        types = set(graph.objects(claim, _TYPE))
         if types & claim_classes:
             checker.check_claim(document, _ClaimView(graph, claim, types), claim_spans)
     return checker.findings

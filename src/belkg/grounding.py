@@ -20,6 +20,10 @@ from belkg.namespaces import BK, ENTITIES_GRAPH, OA, PROV, SKOS, document_iri
 from belkg.project import Project
 from belkg.quotes import locate_quote
 
+# rdflib looks up each term of its defined namespaces through Python-level code.
+_DERIVED_FROM = PROV.wasDerivedFrom
+_NON_NEGATIVE_INTEGER = XSD.nonNegativeInteger
+
 # Literals that repeat the source's words and must lie inside one of their claim's quotes.
 VERBATIM_PROPERTIES = (BK.words, BK.assessment, BK.demand, BK.charge, BK["term"], BK.condition)  # BK.term is a method
 
@@ -54,7 +58,7 @@ def _fold(text: str) -> str:
 
 
 def _claims_citing(graph: Graph, evidence: Node) -> Iterator[Node]:
-    yield from graph.subjects(PROV.wasDerivedFrom, evidence)
+    yield from graph.subjects(_DERIVED_FROM, evidence)
 
 
 class _Checker:
@@ -125,8 +129,8 @@ class _Checker:
                 )
                 continue
             start, end = location.span
-            self.result.offsets.add((evidence, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-            self.result.offsets.add((evidence, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+            self.result.offsets.add((evidence, OA.start, Literal(start, datatype=_NON_NEGATIVE_INTEGER)))
+            self.result.offsets.add((evidence, OA.end, Literal(end, datatype=_NON_NEGATIVE_INTEGER)))
             for claim in _claims_citing(graph, evidence):
                 self.result.citations.append(Citation(name, claim, start, end))
             spelling = graph.value(evidence, BK.spelling)
@@ -141,7 +145,7 @@ class _Checker:
                 )
         for prop in VERBATIM_PROPERTIES:
             for claim, value in uses[prop]:
-                quotes = [str(graph.value(e, OA.exact) or "") for e in graph.objects(claim, PROV.wasDerivedFrom)]
+                quotes = [str(graph.value(e, OA.exact) or "") for e in graph.objects(claim, _DERIVED_FROM)]
                 if not any(str(value) in quote for quote in quotes):
                     self.finding(
                         "verbatim",

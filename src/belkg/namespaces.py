@@ -13,11 +13,23 @@ __all__ = [
     "SCHEMA", "SH", "SKOS", "TIME", "XSD", "document_iri", "new_dataset",
 ]  # fmt: skip
 
-BK = Namespace(prefixes.BK)
-BKD = Namespace(prefixes.BKD)
-OA = Namespace(prefixes.PREFIXES["oa"])
-SCHEMA = Namespace(prefixes.PREFIXES["schema"])
-SH = Namespace("http://www.w3.org/ns/shacl#")
+
+class _TermsKept(Namespace):
+    """A namespace that makes each of its terms once. rdflib's makes, and checks, a new
+    URIRef on every attribute access (BK.occurrence), and the build's checks ask for
+    some ten of them per claim; here the first access keeps the term as an attribute."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)  # raises AttributeError for Python's own __names__
+        self.__dict__[name] = term
+        return term
+
+
+BK = _TermsKept(prefixes.BK)
+BKD = _TermsKept(prefixes.BKD)
+OA = _TermsKept(prefixes.PREFIXES["oa"])
+SCHEMA = _TermsKept(prefixes.PREFIXES["schema"])
+SH = _TermsKept("http://www.w3.org/ns/shacl#")
 PREFIXES = prefixes.PREFIXES
 
 ONTOLOGY_GRAPH = URIRef(prefixes.ONTOLOGY_GRAPH)

@@ -27,6 +27,9 @@ from rdflib.term import Node
 SH = "http://www.w3.org/ns/shacl#"
 Triple = tuple[Node, Node, Node]
 
+# rdflib looks up each term of its defined namespaces through Python-level code.
+_TYPE, _LITERAL, _DATATYPE, _STRING, _LANG_STRING = RDF.type, RDFS.Literal, RDFS.Datatype, XSD.string, RDF.langString
+
 
 def _sh(name: str) -> URIRef:
     return URIRef(SH + name)
@@ -95,7 +98,7 @@ class Data:
         return _reachable(kind, lambda node: self.narrower_of.get(node, []))
 
     def is_instance(self, node: Node, kind: Node) -> bool:
-        return any(kind in self.super_classes(own) for own in self.objects(node, RDF.type))
+        return any(kind in self.super_classes(own) for own in self.objects(node, _TYPE))
 
 
 # A check takes the data, the focus node and its value nodes, and yields the failing
@@ -294,11 +297,11 @@ def _has_datatype(value: Node, datatype: Node) -> bool:
     if value.datatype == datatype:
         if getattr(value, "ill_typed", None) is True:
             return False
-    elif datatype == RDFS.Literal or (datatype == RDFS.Datatype and value.datatype):
+    elif datatype == _LITERAL or (datatype == _DATATYPE and value.datatype):
         return True
     elif not (
-        (value.datatype is None and value.language is None and datatype == XSD.string)
-        or (datatype == RDF.langString and value.language)
+        (value.datatype is None and value.language is None and datatype == _STRING)
+        or (datatype == _LANG_STRING and value.language)
     ):
         return False
     expected = _VALUE_TYPES.get(datatype)
