@@ -181,3 +181,25 @@ def test_letting_go_of_the_parsed_graphs_keeps_those_the_parse_cache_holds(tmp_p
     assert list(own.triples((None, None, None))) == []
     assert parse_turtle(small) is cached
     assert len(cached) == size == len(list(cached)) == 4
+
+
+@pytest.mark.parametrize(
+    ("written", "error"),
+    [
+        ("<http://example.org/a{b}>", "bad.ttl:2:12: not a valid IRI: <http://example.org/a{b}>"),
+        ("<http://example.org/a\\u0020b>", "bad.ttl:2:12: not a valid IRI: <http://example.org/a b>"),
+        ('"x"^^<http://example.org/d|t>', "bad.ttl:2:17: not a valid IRI: <http://example.org/d|t>"),
+        ('"x"@En-1', "bad.ttl:2:14: not a valid language tag: @En-1"),
+    ],
+)
+def test_terms_no_store_holds_are_refused_with_their_place(tmp_path: Path, written: str, error: str) -> None:
+    """Oxigraph's parser refuses these, and rdflib's, which then reads the text, lets them
+    through: the check after it names the term and where it is."""
+    from belkg.errors import BelkgError
+
+    path = tmp_path / "bad.ttl"
+    path.write_text(f"@prefix ex: <http://example.org/> .\nex:a ex:b {written} .\n", encoding="utf-8")
+    assert _parse_turtle_with_oxigraph(path, path.read_text(encoding="utf-8")) is None
+    with pytest.raises(BelkgError) as raised:
+        parse_turtle(path, "bad.ttl")
+    assert str(raised.value) == error

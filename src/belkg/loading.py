@@ -164,7 +164,7 @@ def parse_turtle(path: Path, shown_as: str | None = None) -> Graph:
 def _parse_turtle_text(path: Path, text: str, shown: str) -> Graph:
     graph = _parse_turtle_with_oxigraph(path, text)
     if graph is not None:
-        _check_terms(graph, text, shown)
+        _check_literal_sizes(graph, text, shown)  # its parser refused bad IRIs and language tags
         return graph
     return _parse_turtle_with_rdflib(path, text, shown)
 
@@ -370,11 +370,26 @@ def _line_containing(text: str, fragment: str) -> str:
     return ""
 
 
+def _check_literal_sizes(graph: Graph, text: str, shown: str) -> None:
+    """Refuse a literal too large for the query store."""
+    for _, _, obj in graph:
+        if isinstance(obj, Literal) and len(obj) > MAX_LITERAL_CHARACTERS:
+            size = len(str(obj).encode("utf-8", "surrogatepass"))
+            if size > MAX_LITERAL_BYTES:
+                raise BelkgError(
+                    f"a literal of {size / (1 << 20):.1f} MiB; the query store holds literals of up to "
+                    f"{MAX_LITERAL_BYTES / (1 << 20):.0f} MiB",
+                    shown + _line_containing(text, str(obj)[:40]),
+                )
+
+
 def _check_terms(graph: Graph, text: str, shown: str) -> None:
-    """Refuse IRIs and language tags that rdflib lets through but RDF (and so Oxigraph,
-    and any other store) does not allow."""
+    """Refuse IRIs and language tags that rdflib's parser lets through but RDF (and so
+    Oxigraph, and any other store) does not allow, and literals too large for the query
+    store. (A text Oxigraph's parser read needs only the last: it refuses the others.)"""
     import pyoxigraph
 
+    _check_literal_sizes(graph, text, shown)
     checked: set[object] = set()
     for triple in graph:
         for term in triple:
@@ -392,14 +407,6 @@ def _check_terms(graph: Graph, text: str, shown: str) -> None:
                         f"not a valid IRI: <{iri}>",
                         shown + _line_containing(text, iri.split()[0] if iri.split() else iri),
                     ) from None
-            if isinstance(term, Literal) and len(str(term)) > MAX_LITERAL_CHARACTERS:
-                size = len(str(term).encode("utf-8", "surrogatepass"))
-                if size > MAX_LITERAL_BYTES:
-                    raise BelkgError(
-                        f"a literal of {size / (1 << 20):.1f} MiB; the query store holds literals of up to "
-                        f"{MAX_LITERAL_BYTES / (1 << 20):.0f} MiB",
-                        shown + _line_containing(text, str(term)[:40]),
-                    )
             if isinstance(term, Literal) and term.language:
                 try:
                     pyoxigraph.Literal("x", language=term.language)
