@@ -203,3 +203,29 @@ def test_terms_no_store_holds_are_refused_with_their_place(tmp_path: Path, writt
     with pytest.raises(BelkgError) as raised:
         parse_turtle(path, "bad.ttl")
     assert str(raised.value) == error
+
+
+def test_short_literals_read_are_one_object_as_written(tmp_path: Path) -> None:
+    """Two files' equal short literals are one object (rdflib makes literals slowly, and
+    identical objects are found without its Python-level __eq__), kept as written; a long
+    one is not kept."""
+    long_text = "x" * 1001
+
+    def read(name: str, subject: str) -> dict[str, object]:
+        path = tmp_path / f"{name}.ttl"
+        path.write_text(
+            "@prefix ex: <http://example.org/> .\n"
+            f'ex:{subject} ex:n "01"^^<http://www.w3.org/2001/XMLSchema#integer> ; ex:l "Minsk"@en ; '
+            f'ex:s "Minsk" ; ex:q "{long_text}" .\n',
+            encoding="utf-8",
+        )
+        graph = _parse_turtle_with_oxigraph(path, path.read_text(encoding="utf-8"))
+        assert graph is not None
+        return {str(p).rsplit("/", 1)[1]: o for _, p, o in graph}
+
+    first, second = read("one", "a"), read("two", "b")
+    for name in ("n", "l", "s"):
+        assert first[name] is second[name], name
+    assert str(first["n"]) == "01"
+    assert first["l"] == Literal("Minsk", lang="en") and first["s"] == Literal("Minsk")
+    assert first["q"] == second["q"] and first["q"] is not second["q"]

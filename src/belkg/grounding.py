@@ -3,6 +3,7 @@ unedited. It also computes each quote's character offsets (the grounding graph).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
@@ -49,6 +50,13 @@ class Grounding:
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def offset_literal(offset: int) -> Literal:
+    """A character offset as an xsd:nonNegativeInteger, made once per number: a big
+    project's quotes share their offsets, and rdflib makes a literal slowly."""
+    return Literal(offset, datatype=_NON_NEGATIVE_INTEGER)
 
 
 def _fold(text: str) -> str:
@@ -129,8 +137,8 @@ class _Checker:
                 )
                 continue
             start, end = location.span
-            self.result.offsets.add((evidence, OA.start, Literal(start, datatype=_NON_NEGATIVE_INTEGER)))
-            self.result.offsets.add((evidence, OA.end, Literal(end, datatype=_NON_NEGATIVE_INTEGER)))
+            self.result.offsets.add((evidence, OA.start, offset_literal(start)))
+            self.result.offsets.add((evidence, OA.end, offset_literal(end)))
             for claim in _claims_citing(graph, evidence):
                 self.result.citations.append(Citation(name, claim, start, end))
             spelling = graph.value(evidence, BK.spelling)

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import URIRef
 from rdflib.term import Node
 
 from belkg.findings import Finding
-from belkg.grounding import Grounding
+from belkg.grounding import Grounding, offset_literal
 from belkg.loading import LoadedGraph
 from belkg.locating import finding_about, short_name
 from belkg.namespaces import BK, ENTITIES_GRAPH, IDENTITIES_GRAPH, OA, PROV, RDF, SKOS
@@ -109,8 +108,8 @@ class _Checker:
                 )
                 continue
             start, end = location.span
-            self.grounding.offsets.add((evidence, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-            self.grounding.offsets.add((evidence, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+            self.grounding.offsets.add((evidence, OA.start, offset_literal(start)))
+            self.grounding.offsets.add((evidence, OA.end, offset_literal(end)))
             documents.add(source)
         return thing, documents
 

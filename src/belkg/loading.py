@@ -193,6 +193,34 @@ def shared_iri(value: str) -> URIRef:
     return made
 
 
+# One Literal per literal as written, across the files parsed: rdflib makes a literal
+# slowly, dates, numbers, names and roles recur, and the checks' sets and dicts find an
+# identical object without calling rdflib's Python-level __eq__. Made only while literals
+# are kept as written (as_written), the one way the parse makes them; a long literal is
+# not kept, and all are dropped past a bound, so a long-running process keeps little.
+_LITERALS: dict[tuple[str, str | None, str], Literal] = {}
+_LITERALS_KEPT = 200_000
+_LITERAL_KEPT_CHARACTERS = 1000
+
+
+def _literal_as_written(value: str, language: str | None, datatype: str) -> Literal:
+    key = (value, language, datatype)
+    made = _LITERALS.get(key)
+    if made is not None:
+        return made
+    if language:
+        made = Literal(value, lang=language)
+    elif datatype == XSD_STRING:
+        made = Literal(value)
+    else:
+        made = Literal(value, datatype=shared_iri(datatype))
+    if len(value) <= _LITERAL_KEPT_CHARACTERS:
+        if len(_LITERALS) >= _LITERALS_KEPT:
+            _LITERALS.clear()
+        _LITERALS[key] = made
+    return made
+
+
 def _parse_turtle_with_oxigraph(path: Path, text: str) -> Graph | None:
     """The graph as rdflib's parser would give it, read by Oxigraph's parser (the whole
     read, rdflib's store included, about twice as fast); None for a text Oxigraph does
@@ -220,11 +248,7 @@ def _parse_turtle_with_oxigraph(path: Path, text: str) -> Graph | None:
                 blanks[term.value] = BNode(f"{label_stem}{len(blanks) + 1}")
             return blanks[term.value]
         if isinstance(term, pyoxigraph.Literal) and getattr(term, "direction", None) is None:
-            if term.language:
-                return Literal(term.value, lang=term.language)
-            if term.datatype.value == XSD_STRING:
-                return Literal(term.value)
-            return Literal(term.value, datatype=shared_iri(term.datatype.value))
+            return _literal_as_written(term.value, term.language, term.datatype.value)
         raise _NotInRdflib
 
     try:
