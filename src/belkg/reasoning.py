@@ -36,14 +36,14 @@ def infer(triples: Iterable[Triple], reasoner: str = "fast") -> list[Triple]:
     asserted = set(triples)
     added = rl_rules.closure(asserted) if reasoner == "fast" else _owlrl_closure(asserted)
     known_literals = {obj for _, _, obj in asserted if isinstance(obj, Literal)}
-    same_as = OWL.sameAs
+    same_as = frozenset({OWL.sameAs})  # compared by hash first, not by rdflib's Python-level __eq__
     return [
         (subject, predicate, obj)
         for subject, predicate, obj in added
         if not isinstance(subject, Literal)
         and not str(predicate).startswith(_OWLRL_ERRORS)
         and not (isinstance(obj, URIRef) and obj.startswith(_OWLRL_ERRORS))
-        and not (predicate == same_as and subject == obj)
+        and not (predicate in same_as and subject == obj)
         and not (isinstance(obj, Literal) and obj not in known_literals)
     ]
 

@@ -54,6 +54,10 @@ _UNSUPPORTED_PREDICATES = {
 }
 _UNSUPPORTED_TYPES = {OWL.FunctionalProperty, OWL.InverseFunctionalProperty}
 _SAME_AS = OWL.sameAs
+# "predicate in _IS_TYPE", not "predicate == TYPE", on every triple: a set compares
+# hashes in C, where == calls rdflib's Python-level __eq__ for every other predicate.
+_IS_TYPE = frozenset({TYPE})
+_IS_SAME_AS = frozenset({_SAME_AS})
 
 
 class Unsupported(Exception):
@@ -62,16 +66,16 @@ class Unsupported(Exception):
 
 def is_schema(triple: Triple) -> bool:
     _, predicate, obj = triple
-    return predicate in _SCHEMA_PREDICATES or (predicate == TYPE and obj in _SCHEMA_TYPES)
+    return predicate in _SCHEMA_PREDICATES or (predicate in _IS_TYPE and obj in _SCHEMA_TYPES)
 
 
 def _check_supported(triple: Triple) -> None:
     subject, predicate, obj = triple
     if predicate in _UNSUPPORTED_PREDICATES:
         raise Unsupported(f"{predicate} is not covered by the fast rules")
-    if predicate == TYPE and obj in _UNSUPPORTED_TYPES:
+    if predicate in _IS_TYPE and obj in _UNSUPPORTED_TYPES:
         raise Unsupported(f"{obj} is not covered by the fast rules")
-    if predicate == _SAME_AS and subject != obj:
+    if predicate in _IS_SAME_AS and subject != obj:
         raise Unsupported("owl:sameAs is not covered by the fast rules")
 
 
@@ -92,7 +96,7 @@ def _axioms(asserted: set[Triple]) -> set[Triple]:
     for subject, predicate, obj in asserted:
         if isinstance(obj, Literal) and obj.datatype is not None and obj.datatype in datatypes:
             used.add(obj.datatype)
-        elif predicate == TYPE and obj in datatypes:
+        elif predicate in _IS_TYPE and obj in datatypes:
             used.add(obj)
             if not isinstance(subject, Literal):
                 typed_as_datatype[subject].add(obj)
@@ -210,7 +214,7 @@ class _InstanceRules:
 
     def consequences(self, triple: Triple) -> Iterator[Triple]:
         subject, predicate, obj = triple
-        if predicate == TYPE:
+        if predicate in _IS_TYPE:
             for wider in self.super_classes.get(obj, ()):
                 yield (subject, TYPE, wider)
         for other, swapped in self.implied.get(predicate, ()):
