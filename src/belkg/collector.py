@@ -1,10 +1,10 @@
 """The cyclic garbage collector kept off millions of long-lived rdflib terms.
 
 Each full collection walks every object alive: with the collector running as usual, a
-million-triple build spent a fifth of its time in it, and serialising a big dataset
-about as much. The build makes few reference cycles, so the collector simply rests; a
-serializer makes many short-lived ones, so the collector keeps running but leaves alone
-the objects that were alive before it began.
+million-triple build spent a fifth of its time in it, and reading a build into rdflib
+over a quarter. The build and the reading make few reference cycles, so the collector
+simply rests; a serializer makes many short-lived ones, so there the collector keeps
+running but leaves alone the objects that were alive before it began.
 """
 
 from __future__ import annotations
