@@ -341,9 +341,11 @@ class _ParsedGraph(Graph):
     def triples(self, triple: Any) -> Any:
         subject, predicate, obj = triple
         store = self.store
-        if isinstance(predicate, PropertyPath) or not isinstance(store, _ParsedStore):
-            return super().triples(triple)
-        return store.match(subject, predicate, obj)
+        # exact types first: isinstance on rdflib's terms and paths goes through ABCMeta
+        plain = predicate is None or type(predicate) is URIRef or not isinstance(predicate, PropertyPath)
+        if plain and (type(store) is _ParsedStore or isinstance(store, _ParsedStore)):
+            return store.match(subject, predicate, obj)
+        return super().triples(triple)
 
 
 def _parsed_graph() -> Graph:
