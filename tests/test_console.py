@@ -184,3 +184,25 @@ def test_shell_completion_is_left_to_click(project, session_cache, built):
     )
     assert done.returncode == 0
     assert b"_belkg_completion" in done.stdout and b"John Coale" not in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code"),
+    [(["query", "negotiators"], 0), (["stats"], 0), (["query", "no-such-query"], 2)],
+    ids=["plain query", "click command", "error"],
+)
+def test_the_objects_left_at_the_end_are_frozen_out_of_the_last_collections(
+    project, session_cache, built, arguments, code
+):
+    """The interpreter's last collections would walk every object still alive (a second
+    after a build of 100,000 triples): every way out of the console script freezes them
+    first, and the command's output and exit code are as before."""
+    script = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: sys.stderr.write(f'frozen: {gc.get_freeze_count() > 0}'))\n" + CONSOLE
+    )
+    done = _run(
+        script, ["--project", str(project.root), "--cache-dir", str(session_cache), "-q", *arguments], project.root
+    )
+    assert done.returncode == code
+    assert done.stderr.decode().endswith("frozen: True")
