@@ -18,7 +18,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from typing import Any
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
+from belkg.beside import beside
 from belkg.cache import QUERY_CHECKS, CacheEntry, default_cache_root, input_key, open_entry, write_entry
 from belkg.claim_numbers import check_claim_numbers
 from belkg.collector import collector_paused
@@ -120,6 +121,10 @@ def read_dataset(path: Path) -> Dataset:
 # collection costs a process that builds small projects again and again, as the tests do).
 _BIG_BUILD_BYTES = 32 << 20
 
+# From this many parsed triples on, the SHACL validation runs in a forked process beside
+# the other checks (belkg.beside); below it, the fork would cost more than it saves.
+VALIDATION_BESIDE_FROM_TRIPLES = 100_000
+
 
 def release_free_memory() -> None:
     """Give the memory of the build's freed objects back to the system (where the C
@@ -168,20 +173,30 @@ def check(
         progress("loading ontology, register and documents")
         loaded = load_project(project)
         shapes = parse_turtle(project.shapes_file, project.relative(project.shapes_file))
-    with _timed(seconds, "ground"):
-        progress("checking quotes, labels and seed hashes")
-        grounding = ground(project, loaded)
-        if project.cues_file.exists():
-            progress("checking each claim against the cues of its sentences")
-            cues = read_lexicon(project.cues_file, project.relative(project.cues_file), loaded.graph(ONTOLOGY_GRAPH))
-            grounding.findings.extend(check_cues(project, loaded, grounding, cues))
-        progress("checking the mapping's identity judgements and the claims' numbering")
-        grounding.findings.extend(check_identities(project, loaded, grounding))
-        grounding.findings.extend(check_claim_numbers(project, loaded))
-    with _timed(seconds, "validate"):
-        progress(f"validating against the SHACL shapes ({validator})")
-        findings = grounding.findings + duplicate_claims(project, loaded)
-        findings += _shape_findings(project, loaded, shapes, validator)
+
+    def validated() -> list[Finding]:
+        return duplicate_claims(project, loaded) + _shape_findings(project, loaded, shapes, validator)
+
+    side_by_side = sum(len(graph) for graph in loaded.graphs.values()) >= VALIDATION_BESIDE_FROM_TRIPLES
+    if side_by_side:
+        progress(f"validating against the SHACL shapes ({validator}) in a second process, beside the other checks")
+    with beside(validated, "the SHACL validation") if side_by_side else nullcontext(validated) as shape_findings:
+        with _timed(seconds, "ground"):
+            progress("checking quotes, labels and seed hashes")
+            grounding = ground(project, loaded)
+            if project.cues_file.exists():
+                progress("checking each claim against the cues of its sentences")
+                lexicon = read_lexicon(
+                    project.cues_file, project.relative(project.cues_file), loaded.graph(ONTOLOGY_GRAPH)
+                )
+                grounding.findings.extend(check_cues(project, loaded, grounding, lexicon))
+            progress("checking the mapping's identity judgements and the claims' numbering")
+            grounding.findings.extend(check_identities(project, loaded, grounding))
+            grounding.findings.extend(check_claim_numbers(project, loaded))
+        with _timed(seconds, "validate"):  # side by side: the time waited for the second process
+            if not side_by_side:
+                progress(f"validating against the SHACL shapes ({validator})")
+            findings = grounding.findings + shape_findings()
     return loaded, grounding, findings
 
 

@@ -1,0 +1,68 @@
+"""Work done in a forked child beside the parent's own.
+
+A big build's SHACL validation reads the parsed graphs and nothing the other checks make,
+so it runs in a child forked once the files are loaded, while the parent checks quotes,
+labels and cues: on two cores the two take the time of the longer. The child shares the
+parsed graphs with the parent (copy-on-write, its collector frozen so it does not touch
+them), sends back its result pickled, writes nothing to the terminal and dies with the
+parent. Without fork (Windows) the work runs in the process, when its result is asked for.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from belkg.errors import BelkgError
+from belkg.limits import enter_child, outcome_of, pickled, result_of
+
+T = TypeVar("T")
+
+
+@contextmanager
+def beside(work: Callable[[], T], what: str) -> Iterator[Callable[[], T]]:
+    """Start work() in a child; inside, the function given waits for its result (an error
+    the work raised comes back as the BelkgError it was). Leaving before asking for the
+    result, as an error in the parent does, stops the child."""
+    if not hasattr(os, "fork"):  # pragma: no cover - Windows
+        yield work
+        return
+    import pickle
+    import signal
+
+    parent = os.getpid()
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child process
+        os.close(read_end)
+        try:
+            enter_child(parent, None)
+            outcome = outcome_of(work, None, None)
+            with os.fdopen(write_end, "wb") as answer:
+                answer.write(pickled(outcome, None))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    stream = os.fdopen(read_end, "rb")
+    reaped = False
+
+    def result() -> T:
+        nonlocal reaped
+        answer = stream.read()
+        _, status = os.waitpid(child, 0)
+        reaped = True
+        if not answer:
+            how = f"was killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else "ended"
+            raise BelkgError(f"the process running {what} {how} without an answer")
+        value: T = result_of(pickle.loads(answer), None, None)
+        return value
+
+    try:
+        yield result
+    finally:
+        stream.close()
+        if not reaped:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
