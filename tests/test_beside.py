@@ -58,15 +58,16 @@ def _side_by_side(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(building, "VALIDATION_BESIDE_FROM_TRIPLES", 0)
 
 
-def test_a_big_projects_validation_beside_finds_what_it_finds_in_the_process(tiny_project, monkeypatch):
+@pytest.mark.parametrize("validator", ["fast", "pyshacl"])
+def test_a_big_projects_validation_beside_finds_what_it_finds_in_the_process(tiny_project, monkeypatch, validator):
     project = tiny_project(entities=TINY_ENTITIES + "bkd:carol-example a bk:Person .\n")
-    in_process = building.check(project)[2]
+    in_process = building.check(project, validator=validator)[2]
     _side_by_side(monkeypatch)
     said: list[str] = []
-    beside_it = building.check(project, said.append)[2]
+    beside_it = building.check(project, said.append, validator=validator)[2]
     assert beside_it == in_process
     assert any(finding.rule == "thing of the register: MinCount" for finding in beside_it)
-    assert "validating against the SHACL shapes (fast) in a second process, beside the other checks" in said
+    assert f"validating against the SHACL shapes ({validator}) in a second process, beside the other checks" in said
 
 
 def test_shapes_that_are_not_shacl_are_the_same_error_beside(tiny_project, monkeypatch):
