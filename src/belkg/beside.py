@@ -5,7 +5,9 @@ so it runs in a child forked once the files are loaded, while the parent checks 
 labels and cues: on two cores the two take the time of the longer. The child shares the
 parsed graphs with the parent (copy-on-write, its collector frozen so it does not touch
 them), sends back its result pickled, writes nothing to the terminal and dies with the
-parent. Without fork (Windows) the work runs in the process, when its result is asked for.
+parent. Without fork (Windows), or with other threads running (a lock one of them holds
+at the fork would stay held in the child for ever), the work runs in the process, when
+its result is asked for.
 """
 
 from __future__ import annotations
@@ -21,12 +23,18 @@ from belkg.limits import enter_child, outcome_of, pickled, result_of
 T = TypeVar("T")
 
 
+def other_threads_running() -> bool:
+    import threading
+
+    return threading.active_count() > 1
+
+
 @contextmanager
 def beside(work: Callable[[], T], what: str) -> Iterator[Callable[[], T]]:
     """Start work() in a child; inside, the function given waits for its result (an error
     the work raised comes back as the BelkgError it was). Leaving before asking for the
     result, as an error in the parent does, stops the child."""
-    if not hasattr(os, "fork"):  # pragma: no cover - Windows
+    if not hasattr(os, "fork") or other_threads_running():
         yield work
         return
     import pickle
