@@ -253,3 +253,18 @@ def test_serialising_leaves_the_dataset_out_of_collections_and_then_unfreezes(bu
     assert len(frozen_while_writing) == 1
     assert frozen_while_writing[0] > len(built.dataset)  # every term of the dataset, at least
     assert gc.get_freeze_count() == 0
+
+
+def test_serialising_where_objects_are_frozen_already_leaves_them_frozen(built):
+    """A forked worker freezes its parent's objects (belkg.limits.enter_child), so that its
+    collections do not copy the parent's pages: serialising must not unfreeze them."""
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        serialize(built.dataset, "nt")
+        assert gc.get_freeze_count() >= frozen * 0.9  # less only by the frozen objects that died
+    finally:
+        gc.unfreeze()

@@ -31,7 +31,12 @@ def collector_paused() -> Iterator[None]:
 @contextmanager
 def existing_objects_spared() -> Iterator[None]:
     """Collections inside pass over the objects made inside only (gc.freeze): the ones
-    alive before (a dataset being serialised) are not walked again and again."""
+    alive before (a dataset being serialised) are not walked again and again. Where
+    objects are frozen already (a forked worker freezes its parent's), nothing changes:
+    unfreezing afterwards would unfreeze those too."""
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield
