@@ -196,8 +196,9 @@ def shared_iri(value: str) -> URIRef:
 # One Literal per literal as written, across the files parsed: rdflib makes a literal
 # slowly, dates, numbers, names and roles recur, and the checks' sets and dicts find an
 # identical object without calling rdflib's Python-level __eq__. Made only while literals
-# are kept as written (as_written), the one way the parse makes them; a long literal is
-# not kept, and all are dropped past a bound, so a long-running process keeps little.
+# are kept as written (as_written), the one way the parse makes them. A long literal is
+# not kept, and all are dropped past a bound, as the IRIs are, so a long-running process
+# does not keep every literal it ever read.
 _LITERALS: dict[tuple[str, str | None, str], Literal] = {}
 _LITERALS_KEPT = 200_000
 _LITERAL_KEPT_CHARACTERS = 1000
