@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from belkg.errors import BelkgError
-from belkg.limits import enter_child, outcome_of, pickled, result_of
+from belkg.limits import fork_child, result_of
 
 T = TypeVar("T")
 
@@ -40,19 +40,7 @@ def beside(work: Callable[[], T], what: str) -> Iterator[Callable[[], T]]:
     import pickle
     import signal
 
-    parent = os.getpid()
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child process
-        os.close(read_end)
-        try:
-            enter_child(parent, None)
-            outcome = outcome_of(work, None, None)
-            with os.fdopen(write_end, "wb") as answer:
-                answer.write(pickled(outcome, None))
-        finally:
-            os._exit(0)
-    os.close(write_end)
+    child, read_end = fork_child(work, None, None)
     stream = os.fdopen(read_end, "rb")
     reaped = False
 

@@ -132,22 +132,10 @@ def within(
     from belkg import safety
 
     seconds = seconds or None
-    parent = os.getpid()
     known = safety.analysed_texts()
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child process
-        os.close(read_end)
-        try:
-            enter_child(parent, memory)
-            # The gate's analyses of new query texts come back with the result, so the
-            # parent (a server, a test run) parses each text once.
-            outcome = outcome_of(lambda: (work(), safety.learned_since(known)), memory, where)
-            with os.fdopen(write_end, "wb") as stream:
-                stream.write(pickled(outcome, where))
-        finally:
-            os._exit(0)
-    os.close(write_end)
+    # The gate's analyses of new query texts come back with the result, so the parent (a
+    # server, a test run) parses each text once.
+    child, read_end = fork_child(lambda: (work(), safety.learned_since(known)), memory, where)
     chunks = []
     deadline = None if seconds is None else time.monotonic() + seconds
     finished = False
@@ -173,6 +161,26 @@ def within(
     value, learned = result_of(pickle.loads(b"".join(chunks)), memory, where)
     safety.keep_learned(learned)
     return value
+
+
+def fork_child(work: Callable[[], object], memory: int | None, where: str | None) -> tuple[int, int]:
+    """Fork a child that computes work() (set up by `enter_child`) and writes its
+    `outcome_of`, pickled, to a pipe; return the child's process id and the pipe's read
+    end, for `result_of` once read. The caller reaps the child."""
+    parent = os.getpid()
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child process
+        os.close(read_end)
+        try:
+            enter_child(parent, memory)
+            outcome = outcome_of(work, memory, where)
+            with os.fdopen(write_end, "wb") as stream:
+                stream.write(pickled(outcome, where))
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    return child, read_end
 
 
 def enter_child(parent: int, memory: int | None) -> None:
