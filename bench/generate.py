@@ -49,7 +49,7 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from belkg.cues import Cue, find_cues, read_lexicon
+from belkg.build.cues import Cue, find_cues, read_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = """\
@@ -728,7 +728,7 @@ class Identities:
     each event, group and person, the documents whose claims name it, with the first
     sentence of each that does, and the spellings of a person's name they use; written last
     as kg/identities.ttl. An event or group that two documents name needs a judgement, and
-    so does a person they spell differently (src/belkg/identities.py). It keeps its triple
+    so does a person they spell differently (src/belkg/build/identities.py). It keeps its triple
     count up to date: a judgement is 4 triples, and each document's basis 4 more."""
 
     DESCRIBED = (*EVENT_CLASSES.values(), "bk:PersonGroup")

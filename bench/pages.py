@@ -159,7 +159,7 @@ def in_process(project_dir: Path, cache: Path | None, count: int) -> None:
     (gather and render), each also inside a forked child as the server runs them, but
     with no HTTP and without the conflicts list (no disputed marks). For a graph whose
     conflicts take too long to find for the server to start."""
-    from belkg.cache import default_cache_root, input_key, open_entry
+    from belkg.build.cache import default_cache_root, input_key, open_entry
     from belkg.engines import QueryResult
     from belkg.limits import one_shot, within
     from belkg.project import Project

@@ -18,7 +18,7 @@ import statistics
 import time
 from pathlib import Path
 
-from belkg.cache import VIEWS
+from belkg.build.cache import VIEWS
 from belkg.catalogue import load_catalogue
 from belkg.errors import BelkgError
 from belkg.limits import within

@@ -115,7 +115,7 @@ class Progress:
 def child_build(args: dict[str, Any], progress: Progress) -> None:
     import inspect
 
-    from belkg.build import build
+    from belkg.build.pipeline import build
     from belkg.project import Project
 
     options = {"reasoner": args["reasoner"], "validator": args["validator"]}
@@ -136,7 +136,7 @@ def child_build(args: dict[str, Any], progress: Progress) -> None:
 
 
 def child_warm_build(args: dict[str, Any], progress: Progress) -> None:
-    from belkg.build import build
+    from belkg.build.pipeline import build
     from belkg.project import Project
 
     with progress.step("build"):
@@ -145,7 +145,7 @@ def child_warm_build(args: dict[str, Any], progress: Progress) -> None:
 
 
 def _warm_entry(args: dict[str, Any]) -> Any:
-    from belkg.cache import open_entry
+    from belkg.build.cache import open_entry
 
     folder = Path(args["entry"])
     entry = open_entry(folder.parent, folder.name, thorough=False)
@@ -176,7 +176,7 @@ def child_engine(args: dict[str, Any], progress: Progress) -> None:
 
 
 def child_export(args: dict[str, Any], progress: Progress) -> None:
-    from belkg.build import read_dataset
+    from belkg.build.pipeline import read_dataset
     from belkg.export import select_graphs, serialize
 
     entry = _warm_entry(args)
@@ -255,7 +255,7 @@ def child_pyshacl(args: dict[str, Any], progress: Progress) -> None:
 
 def child_shacl_fast(args: dict[str, Any], progress: Progress) -> None:
     """belkg's own SHACL evaluator on pyshacl's input: the union of the Turtle, parsed by rdflib."""
-    from belkg.shacl_core import validate
+    from belkg.build.shacl_core import validate
 
     with progress.step("parse"):
         data = _parse_union(args["files"])
@@ -302,7 +302,7 @@ def _run_cli(command: list[str]) -> float:
 def child_oxigraph_cli(args: dict[str, Any], progress: Progress) -> None:
     """`oxigraph load` of the build's N-Quads into a new on-disk store, then `oxigraph query`
     of each saved query over the union of the graphs, each command its own process."""
-    from belkg.cache import DATASET_FILE
+    from belkg.build.cache import DATASET_FILE
 
     binary = oxigraph_cli()
     store = Path(args["scratch"]) / "store"
@@ -1104,7 +1104,7 @@ def method_section(options: argparse.Namespace, limits: Limits) -> list[str]:
         "datatype_axioms=False)`, pyshacl validates the asserted union against ontology/shapes.ttl "
         '(`inference="none", advanced=True`), reasonable runs `PyReasoner.from_graph` + `reason()` on the same '
         'triples. "rdflib parse + owlrl + pyshacl" adds the medians of those three steps.',
-        "- SHACL peers on pyshacl's input: belkg's own evaluator (`belkg.shacl_core.validate`) on the same rdflib "
+        "- SHACL peers on pyshacl's input: belkg's own evaluator (`belkg.build.shacl_core.validate`) on the same rdflib "
         "graphs, and pyrudof reading the same Turtle files and shapes itself (`read_data`/`read_shacl` in strict "
         "mode, then `validate_shacl(mode=Native)`); each row gives whether the data conforms and how many results "
         "the engine reported.",

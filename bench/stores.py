@@ -37,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from belkg.build import build  # noqa: E402
+from belkg.build.pipeline import build  # noqa: E402
 from belkg.catalogue import load_catalogue  # noqa: E402
 from belkg.errors import BelkgError  # noqa: E402
 from belkg.project import Project  # noqa: E402

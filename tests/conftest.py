@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from belkg.build import Build, build
-from belkg.cache import QUERY_CHECKS
+from belkg.build.cache import QUERY_CHECKS
+from belkg.build.pipeline import Build, build
 from belkg.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent

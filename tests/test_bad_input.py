@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from belkg.build import build
-from belkg.cache import DATASET_FILE, FINDINGS_FILE, MANIFEST_FILE, QUERY_CHECKS, STORE_DIR, input_key, open_entry
+from belkg.build.cache import DATASET_FILE, FINDINGS_FILE, MANIFEST_FILE, QUERY_CHECKS, STORE_DIR, input_key, open_entry
+from belkg.build.pipeline import build
 from belkg.cli import cli
 from belkg.project import Project
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from belkg import beside as beside_module
-from belkg import build as building
-from belkg.beside import beside
+from belkg.build import beside as beside_module
+from belkg.build import pipeline as building
+from belkg.build.beside import beside
 from belkg.errors import BelkgError
 
 from conftest import TINY_ENTITIES

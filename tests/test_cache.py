@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from belkg.build import build
-from belkg.cache import DATASET_FILE, MANIFEST_FILE, input_key
+from belkg.build.cache import DATASET_FILE, MANIFEST_FILE, input_key
+from belkg.build.pipeline import build
 from belkg.namespaces import INFERRED_GRAPH
 
 from conftest import make_tiny_project
@@ -85,9 +85,9 @@ def test_new_document_file_changes_the_key(tiny_project):
 def settled(monkeypatch):
     """Input files count as settled at once (their stamps are kept), as they would be
     INPUT_SETTLED_SECONDS after they were written."""
-    import belkg.cache
+    import belkg.build.cache
 
-    monkeypatch.setattr(belkg.cache, "INPUT_SETTLED_SECONDS", 0.0)
+    monkeypatch.setattr(belkg.build.cache, "INPUT_SETTLED_SECONDS", 0.0)
 
 
 @pytest.mark.parametrize("which", ["ontology", "shapes", "rule", "entities", "document", "seed", "skip list"])
@@ -199,7 +199,7 @@ def test_same_size_corruption_is_caught_by_a_build(tiny_project, tiny_cache, tmp
 
 
 def _store_file(entry_folder):
-    from belkg.cache import STORE_DIR
+    from belkg.build.cache import STORE_DIR
 
     return max((entry_folder / STORE_DIR).glob("*.sst"), key=lambda path: path.stat().st_size)
 
@@ -207,7 +207,7 @@ def _store_file(entry_folder):
 def test_a_swapped_in_store_is_not_served(tiny_project, tiny_cache, tmp_path):
     """Another build's store put in place of this entry's: the quick check of the query
     path (file names and sizes) and a build's check (SHA-256) both refuse it."""
-    from belkg.cache import STORE_DIR, open_entry
+    from belkg.build.cache import STORE_DIR, open_entry
 
     project = tiny_project()
     first = build(project, cached_copy(tiny_cache, tmp_path, project))
@@ -222,7 +222,7 @@ def test_a_swapped_in_store_is_not_served(tiny_project, tiny_cache, tmp_path):
 
 
 def test_a_same_size_edit_of_the_store_is_caught_by_a_build(tiny_project, tiny_cache, tmp_path):
-    from belkg.cache import open_entry
+    from belkg.build.cache import open_entry
 
     project = tiny_project()
     first = build(project, cached_copy(tiny_cache, tmp_path, project))
@@ -269,8 +269,8 @@ def test_staging_folders_of_killed_builds_are_removed(tiny_project, tmp_path):
 def test_a_big_build_read_once_stays_read_while_small_ones_come_and_go(tmp_path, monkeypatch):
     """read_dataset keeps few datasets; the one dropped is the cheapest to read again (the
     smallest), so the tests' session build is not parsed again after every tiny build."""
-    from belkg import build as building
-    from belkg.build import read_dataset
+    from belkg.build import pipeline as building
+    from belkg.build.pipeline import read_dataset
 
     monkeypatch.setattr(building, "_READ", {})  # what this process has read so far is not this test's
 
@@ -294,7 +294,7 @@ def test_the_cyclic_collector_rests_during_a_build_and_is_left_as_it_was(tiny_pr
     build that fails too."""
     import gc
 
-    from belkg import build as building
+    from belkg.build import pipeline as building
     from belkg.errors import BelkgError
 
     during: list[bool] = []
@@ -333,7 +333,7 @@ def test_reading_a_build_into_rdflib_pauses_the_cyclic_collector(tiny_project, t
 
     from rdflib import Dataset
 
-    from belkg import build as building
+    from belkg.build import pipeline as building
 
     monkeypatch.setattr(building, "_READ", {})
     during: list[bool] = []

@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from belkg.build import build
-from belkg.cache import VIEWS
+from belkg.build.cache import VIEWS
+from belkg.build.pipeline import build
 from belkg.conflicts import find_conflicts
 from belkg.querying import open_engine
 

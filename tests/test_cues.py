@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from belkg.build import check
+from belkg.build.cues import cue_sentences, find_cues, read_lexicon
+from belkg.build.pipeline import check
 from belkg.cli import cli
-from belkg.cues import cue_sentences, find_cues, read_lexicon
 from belkg.errors import BelkgError
 from belkg.project import Project
 

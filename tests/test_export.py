@@ -130,7 +130,7 @@ def test_exports_are_byte_identical_across_processes(project, session_cache, bui
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from belkg.build import build\n"
+        "from belkg.build.pipeline import build\n"
         "from belkg.export import serialize\n"
         "from belkg.project import Project\n"
         "dataset = build(Project(Path(sys.argv[1])), Path(sys.argv[2])).dataset\n"
@@ -152,7 +152,7 @@ def test_exports_are_byte_identical_across_processes(project, session_cache, bui
 
 
 def test_turtle_is_stable_across_rebuilds(tiny_project, tmp_path):
-    from belkg.build import build
+    from belkg.build.pipeline import build
 
     project = tiny_project()
     first = serialize(build(project, tmp_path / "a").dataset, "ttl")

@@ -20,11 +20,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from generate import NAME_CAPACITY, Size, belarusian_name, generate
 
-from belkg.build import check
+from belkg.build.findings import Finding
+from belkg.build.grounding import Grounding
+from belkg.build.loading import LoadedGraph
+from belkg.build.pipeline import check
 from belkg.coverage import compute_coverage, read_skip_list, seeds_of, unused_skips
-from belkg.findings import Finding
-from belkg.grounding import Grounding
-from belkg.loading import LoadedGraph
 from belkg.namespaces import BK, ENTITIES_GRAPH, OA
 from belkg.project import Project
 

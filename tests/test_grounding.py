@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from belkg.build import check
+from belkg.build.pipeline import check
 
 from conftest import GOOD_CLAIM, TINY_ENTITIES, TINY_SEED, tiny_document
 

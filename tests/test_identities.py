@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from belkg.build import check
+from belkg.build.pipeline import check
 from belkg.project import Project
 
 from conftest import GOOD_CLAIM, ROOT

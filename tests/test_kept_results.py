@@ -11,7 +11,7 @@ from functools import partial
 import pytest
 
 from belkg import kept_results
-from belkg.cache import QUERY_CHECKS, VIEWS
+from belkg.build.cache import QUERY_CHECKS, VIEWS
 from belkg.catalogue import find_saved_query, load_catalogue
 from belkg.engines import OxigraphEngine, QueryResult
 from belkg.errors import BelkgError

@@ -86,11 +86,11 @@ SLOW_PARTS = {
     "query-file": (["query", "-e", "ASK {}", "--format", "json"], "belkg.querying.run", "-e"),
     "entity": (["entity", "Tsikhanovsky"], "belkg.entity.card", "entity"),
     "entity-labels": (["entity", "Tsikhanovsky"], "belkg.querying.labels_for", "entity"),
-    "viz-query": (["viz", "--query", "story", "--format", "json"], "belkg.network.construct_view", "viz"),
-    "viz-focus": (["viz", "--focus", "Tsikhanovsky", "--format", "json"], "belkg.network.find_node", "viz"),
-    "timeline": (["timeline", "--format", "svg"], "belkg.timeline.collect", "timeline"),
+    "viz-query": (["viz", "--query", "story", "--format", "json"], "belkg.views.network.construct_view", "viz"),
+    "viz-focus": (["viz", "--focus", "Tsikhanovsky", "--format", "json"], "belkg.views.network.find_node", "viz"),
+    "timeline": (["timeline", "--format", "svg"], "belkg.views.timeline.collect", "timeline"),
     "stats": (["stats"], "belkg.stats.collect", "stats"),
-    "stats-network": (["stats", "--network"], "belkg.network.network_measures", "stats"),
+    "stats-network": (["stats", "--network"], "belkg.views.network.network_measures", "stats"),
 }
 
 

@@ -18,15 +18,15 @@ from click.testing import CliRunner
 from rdflib import RDF, Namespace, URIRef
 
 from belkg.cli import cli
-from belkg.drawing import draw, node_boxes
 from belkg.errors import BelkgError
-from belkg.interactive import write_page
-from belkg.interchange import write_graph
-from belkg.network import focus, network_measures, story_view
 from belkg.querying import open_engine
-from belkg.timeline import collect, span
-from belkg.timeline import render as render_timeline
-from belkg.viz import default_title
+from belkg.views.drawing import draw, node_boxes
+from belkg.views.interactive import write_page
+from belkg.views.interchange import write_graph
+from belkg.views.network import focus, network_measures, story_view
+from belkg.views.timeline import collect, span
+from belkg.views.timeline import render as render_timeline
+from belkg.views.viz import default_title
 
 BK = Namespace("https://w3id.org/belkg/ontology#")
 BKD = Namespace("https://w3id.org/belkg/id/")
@@ -34,7 +34,7 @@ SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 ENTITIES = URIRef("https://w3id.org/belkg/graph/entities")
 RELEASE_52 = str(BKD["release-of-52"])
 
-# The story view's edges, restated from the documentation of belkg.network: for each
+# The story view's edges, restated from the documentation of belkg.views.network: for each
 # kind of claim, the property naming the edge's start, the one naming its end, and the
 # role (a concept of the claim, or a fixed name).
 STORY_EDGES = """
@@ -79,7 +79,7 @@ def story(engine):
 
 @pytest.fixture(scope="module")
 def expected(built):
-    """The story's edges computed with rdflib from the dataset, independently of belkg.network."""
+    """The story's edges computed with rdflib from the dataset, independently of belkg.views.network."""
     rows = list(built.dataset.query(STORY_EDGES))
     keys = {(str(r.start), str(r.role), str(r.end), str(r.modality or "")) for r in rows}
     things = {str(r.start) for r in rows} | {str(r.end) for r in rows}
@@ -335,11 +335,11 @@ def test_titles_count_in_the_singular_and_the_plural(story):
 _PICTURES = f"""
 import hashlib, json, sys
 from pathlib import Path
-from belkg.build import build
-from belkg.network import focus, story_view
+from belkg.build.pipeline import build
+from belkg.views.network import focus, story_view
 from belkg.project import Project
 from belkg.querying import open_engine
-from belkg.viz import VIEW_FORMATS, render
+from belkg.views.viz import VIEW_FORMATS, render
 
 story = story_view(open_engine(build(Project(Path(sys.argv[1])), Path(sys.argv[2])).entry))
 near = focus(story, {STATKEVICH!r}, 1)

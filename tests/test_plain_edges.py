@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Dataset, URIRef
 
-from belkg.build import read_dataset, run_build
+from belkg.build.pipeline import read_dataset, run_build
 from belkg.namespaces import BK, BKD, EDGES_GRAPH, INFERRED_GRAPH, PROV, RDF
 from belkg.project import Project
 

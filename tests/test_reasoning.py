@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from rdflib import Literal, Namespace
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from belkg.build import build
+from belkg.build.pipeline import build
+from belkg.build.reasoning import infer
+from belkg.build.rl_rules import Unsupported, closure
 from belkg.namespaces import GROUNDING_GRAPH, INFERRED_GRAPH
 from belkg.project import Project
-from belkg.reasoning import infer
-from belkg.rl_rules import Unsupported, closure
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 

@@ -148,7 +148,7 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A tiny project and its build: push reads the whole dataset, so keep it small."""
     import shutil
 
-    from belkg.build import build
+    from belkg.build.pipeline import build
     from belkg.project import Project
 
     from conftest import GOOD_CLAIM, ROOT, TINY_ENTITIES, TINY_SEED, TINY_SEED_NAME, tiny_document

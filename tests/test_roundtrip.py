@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, currently_in_test_context, given, note, sett
 from hypothesis import strategies as st
 from rdflib import Dataset, Literal, URIRef
 
-from belkg.build import read_dataset
-from belkg.cache import write_entry
+from belkg.build.cache import write_entry
+from belkg.build.pipeline import read_dataset
 from belkg.export import FORMATS, keeps_graphs, parse_export, serialize, union_of
 
 from conftest import sweep

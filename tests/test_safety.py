@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from belkg.build import build
+from belkg.build.pipeline import build
 from belkg.catalogue import load_catalogue
 from belkg.cli import cli
 from belkg.errors import BelkgError
@@ -424,8 +424,8 @@ def test_a_saved_query_is_parsed_once_for_all_its_values(engines, monkeypatch):
 
 
 def test_every_engine_runs_through_the_gate(engines):
-    from belkg.network import DatasetEngine
     from belkg.remote import EndpointEngine
+    from belkg.views.network import DatasetEngine
 
     for engine in engines.values():
         with pytest.raises(BelkgError, match=r"^SERVICE is refused"):
@@ -627,7 +627,7 @@ def test_the_rules_verdicts_are_kept_beside_the_build_cache(tiny_project, tmp_pa
     """A build keeps the gate's verdict on each rule in the cache's query-checks/, so a
     later build (a later process) does not parse the rules again; the edges are the same."""
     from belkg import safety
-    from belkg.cache import QUERY_CHECKS
+    from belkg.build.cache import QUERY_CHECKS
 
     project = tiny_project()
     cache = tmp_path / "cache"

@@ -23,12 +23,12 @@ import pytest
 from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import SH
 
-from belkg import shacl_core
-from belkg.build import check
-from belkg.findings import Finding
-from belkg.loading import load_project, parse_turtle
+from belkg.build import shacl_core
+from belkg.build.findings import Finding
+from belkg.build.loading import load_project, parse_turtle
+from belkg.build.pipeline import check
+from belkg.build.validation import shape_violations
 from belkg.project import Project
-from belkg.validation import shape_violations
 
 from conftest import FIXTURES, GOOD_CLAIM, TINY_ENTITIES, TINY_SEED_NAME, TinyProject
 

@@ -11,8 +11,8 @@ import pytest
 from rdflib import BNode, Graph
 from rdflib.term import Node
 
-from belkg import shacl_core
-from belkg.loading import load_project, parse_turtle
+from belkg.build import shacl_core
+from belkg.build.loading import load_project, parse_turtle
 from test_shapes import _fixture_names, make_project
 
 from conftest import TinyProject

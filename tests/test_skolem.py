@@ -8,7 +8,7 @@ import random
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from belkg.skolem import GENID, skolem_map
+from belkg.build.skolem import GENID, skolem_map
 
 EX = "http://example.org/"
 DOC = URIRef(EX + "doc")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from belkg.quotes import locate_quote
+from belkg.build.quotes import locate_quote
 from belkg.sentences import split_sentences
 
 

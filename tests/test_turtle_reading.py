@@ -11,7 +11,7 @@ import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
-from belkg.loading import _parse_turtle_with_oxigraph, _parse_turtle_with_rdflib, as_written, parse_turtle
+from belkg.build.loading import _parse_turtle_with_oxigraph, _parse_turtle_with_rdflib, as_written, parse_turtle
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = sorted([*ROOT.glob("ontology/*.ttl"), *ROOT.glob("kg/*.ttl")])
@@ -163,7 +163,7 @@ def test_a_parsed_graph_matches_every_pattern_as_rdflibs_store_does(tmp_path: Pa
 
 
 def test_letting_go_of_the_parsed_graphs_keeps_those_the_parse_cache_holds(tmp_path: Path) -> None:
-    from belkg.loading import LoadedGraph
+    from belkg.build.loading import LoadedGraph
 
     text = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c , ex:d ; ex:e [ ex:f 1 ] .\n"
     small = tmp_path / "small.ttl"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from belkg.build import build
-from belkg.cache import QUERY_HEADERS
+from belkg.build.cache import QUERY_HEADERS
+from belkg.build.pipeline import build
 from belkg.querying import open_engine
 from belkg.web.app import CSP, Limits, create_app, find_conflicts_in_background
 from belkg.web.pages import Pages

@@ -12,7 +12,7 @@ from belkg.records import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from typing import Any
 
-    from belkg.findings import Finding
+    from belkg.build.findings import Finding
 
 HEADER_KEYS = {"summary", "description", "tags", "params"}
 PARAM_KEYS = {"type", "default", "example", "description", "required"}
@@ -326,7 +326,7 @@ def _header_line(text: str, message: str) -> int:
 def _syntax_finding(query: SavedQuery, shown: str) -> Finding | None:
     """A finding for a saved query that Oxigraph's parser (quick) does not read as a
     query; the words and the place are the gate's (belkg.sparql_errors)."""
-    from belkg.findings import Finding
+    from belkg.build.findings import Finding
     from belkg.predeclared import with_prefixes
     from belkg.safety import Gate, oxigraph_syntax_error
     from belkg.sparql_errors import explain
@@ -354,7 +354,7 @@ def catalogue_findings(folder: Path, shown: str = "queries") -> list[Finding]:
     """A finding for each saved query whose header is invalid (what `belkg queries` and
     `belkg query NAME` would refuse), at the line it concerns, or whose SPARQL does not
     parse."""
-    from belkg.findings import Finding
+    from belkg.build.findings import Finding
 
     findings = []
     for path in sorted(folder.glob("*.rq")):

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from belkg import __version__
-from belkg.cache import QUERY_HEADERS
+from belkg.build.cache import QUERY_HEADERS
 from belkg.console import (
     OUTPUT_ERRORS,
     QUERY_FORMATS,
@@ -683,8 +683,8 @@ def entity_command(
 
 def _network_stats(state: State, fmt: str, timeout: float, memory: int) -> None:
     from belkg.limits import within
-    from belkg.network import format_measures, network_measures, story_view
-    from belkg.viz import load_renderer
+    from belkg.views.network import format_measures, network_measures, story_view
+    from belkg.views.viz import load_renderer
 
     engine = state.engine()
     load_renderer("json")  # networkx, before the child is forked: see its docstring
@@ -734,7 +734,7 @@ def viz_command(
     the -o extension.
     """
     from belkg.limits import within
-    from belkg.viz import choose_view, format_for, load_renderer, render
+    from belkg.views.viz import choose_view, format_for, load_renderer, render
 
     chosen = format_for(output, fmt)
     check_output(output)
@@ -766,10 +766,10 @@ def viz_command(
 def timeline_command(state: State, fmt: str | None, timeout: float, memory: int, output: str | None) -> None:
     """Events on a time axis, each date at its precision (a day, a month, a year); undated
     events placed by their bounds, or listed apart with the sources' words."""
-    from belkg.drawing import PICTURE_FORMATS, load_matplotlib
     from belkg.limits import within
-    from belkg.timeline import TIMELINE_FORMATS, collect, render
-    from belkg.viz import format_for
+    from belkg.views.drawing import PICTURE_FORMATS, load_matplotlib
+    from belkg.views.timeline import TIMELINE_FORMATS, collect, render
+    from belkg.views.viz import format_for
 
     chosen = format_for(output, fmt, TIMELINE_FORMATS)
     check_output(output)

@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from belkg.cache import CacheEntry
+from belkg.build.cache import CacheEntry
 from belkg.engines import Engine
 from belkg.errors import BelkgError
 from belkg.project import Project

@@ -113,7 +113,7 @@ class State:
             echo_err(message)
 
     def cache_root(self) -> Path:
-        from belkg.cache import default_cache_root
+        from belkg.build.cache import default_cache_root
 
         return self.cache_dir or default_cache_root()
 
@@ -128,7 +128,7 @@ class State:
     def conflicts(self, engine: Any) -> Any:
         """Where the sources disagree, as `engine` answers it over the current build, kept
         beside the build cache between runs (belkg.conflicts.kept_conflicts)."""
-        from belkg.cache import QUERY_HEADERS, VIEWS
+        from belkg.build.cache import QUERY_HEADERS, VIEWS
         from belkg.conflicts import kept_conflicts
 
         root = self.cache_root()
@@ -149,7 +149,7 @@ class State:
         """What opens that engine, as a callable another process can be given."""
         from functools import partial
 
-        from belkg.cache import QUERY_CHECKS, VIEWS
+        from belkg.build.cache import QUERY_CHECKS, VIEWS
         from belkg.querying import open_engine
 
         root = self.cache_root()
@@ -158,7 +158,7 @@ class State:
         return partial(open_engine, self.entry(), name, **options)
 
     def build(self, force: bool = False, reasoner: str = "fast", validator: str = "fast") -> Any:
-        from belkg.build import build
+        from belkg.build.pipeline import build
 
         result = build(
             self.project(), self.cache_dir, force=force, progress=self.progress, reasoner=reasoner, validator=validator
@@ -175,7 +175,7 @@ def run_query(
 ) -> None:  # fmt: skip
     """`belkg query`: the query's result to stdout or the -o file, its notes to stderr."""
     from belkg.answering import answer_query
-    from belkg.cache import QUERY_HEADERS
+    from belkg.build.cache import QUERY_HEADERS
     from belkg.querying import build_warning, resolve_query
 
     check_output(output)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
+from belkg.build.grounding import Citation
 from belkg.errors import BelkgError
-from belkg.grounding import Citation
 from belkg.project import Project
 from belkg.sentences import Sentence, split_sentences
 
@@ -60,7 +60,7 @@ def read_skip_list(path: Path, shown: str) -> list[SkipEntry]:
     if not path.exists():
         return []
     entries = []
-    from belkg.loading import read_text
+    from belkg.build.loading import read_text
 
     for number, line in enumerate(read_text(path, shown).split("\n"), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -82,7 +82,7 @@ def compute_coverage(
     seeds: dict[URIRef, Path], citations: list[Citation], skips: list[SkipEntry]
 ) -> list[SeedCoverage]:
     """Match each sentence of each seed with the claims whose quotes overlap it."""
-    from belkg.loading import read_text
+    from belkg.build.loading import read_text
 
     by_document: dict[URIRef, list[Citation]] = {}
     for citation in citations:
@@ -135,7 +135,7 @@ def citations_from(dataset: Dataset) -> list[Citation]:
 
 def seeds_of(project: Project) -> dict[URIRef, Path]:
     """Each seed's document IRI and file."""
-    from belkg.loading import seed_stem
+    from belkg.build.loading import seed_stem
     from belkg.namespaces import document_iri
 
     return {document_iri(seed_stem(seed)): seed for seed in project.seed_files()}

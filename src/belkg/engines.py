@@ -219,11 +219,11 @@ class RdflibEngine:
     ) -> None:
         from rdflib import Dataset
 
-        from belkg.build import quiet_rdflib_logging, read_dataset
+        from belkg.build.pipeline import quiet_rdflib_logging, read_dataset
 
         quiet_rdflib_logging()
         _never_load_graphs()
-        from belkg.loading import as_written
+        from belkg.build.loading import as_written
 
         if extra is None:
             full = read_dataset(nquads)  # shared in this process: read only

@@ -215,7 +215,7 @@ def parse_export(data: bytes, fmt: str) -> Dataset:
     """Read an export back (the round-trip tests and `belkg push` use it)."""
     from rdflib import Dataset
 
-    from belkg.loading import as_written
+    from belkg.build.loading import as_written
 
     dataset = Dataset(default_union=True)
     rdflib_format = {"nq": "nquads", "trig": "trig", "jsonld": "json-ld", "ttl": "turtle", "nt": "nt", "xml": "xml"}

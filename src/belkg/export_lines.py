@@ -1,7 +1,7 @@
 """N-Quads and N-Triples exports written straight from the build cache's N-Quads file.
 
 The build writes every quad as one N-Quads line in the form the exports use (see
-`belkg.build`), so these two formats need no parsing: the lines of the selected graphs
+`belkg.build.pipeline`), so these two formats need no parsing: the lines of the selected graphs
 (graph IRIs need no parser either: an IRI holds no space, so a line's graph is its
 last " <"), without their graph for N-Triples, each once, in byte order, which is the
 code point order `belkg.export` sorts in. Nothing of rdflib is loaded, and the output is

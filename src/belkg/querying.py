@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from belkg.binding import apply_bindings, bind_parameters
-from belkg.cache import CacheEntry
+from belkg.build.cache import CacheEntry
 from belkg.catalogue import SavedQuery, find_saved_query, parse_saved_query
 from belkg.engines import ENGINES, Engine, OxigraphEngine, QueryResult, RdflibEngine
 from belkg.errors import BelkgError, check_utf8

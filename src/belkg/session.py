@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from belkg.cache import INPUT_STAMPS_FILE, CacheEntry, default_cache_root, input_key, open_entry
+from belkg.build.cache import INPUT_STAMPS_FILE, CacheEntry, default_cache_root, input_key, open_entry
 from belkg.project import Project
 
 
@@ -20,11 +20,11 @@ def current_entry(
     """The cache entry for the project's current inputs, building it first if needed;
     `thorough` also checks the SHA-256 of its files (for a command that hands them on
     as they are, such as an export). The inputs are read again only if a file's stamp
-    changed since they were last hashed (belkg.cache.input_key)."""
+    changed since they were last hashed (belkg.build.cache.input_key)."""
     root = cache_root or default_cache_root()
     entry = open_entry(root, input_key(project, root / INPUT_STAMPS_FILE), thorough=thorough)
     if entry is not None:
         return entry
-    from belkg.build import build
+    from belkg.build.pipeline import build
 
     return build(project, root, progress=progress or (lambda _: None)).entry

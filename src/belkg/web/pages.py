@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from belkg.binding import apply_bindings
-from belkg.cache import CacheEntry
+from belkg.build.cache import CacheEntry
 from belkg.catalogue import SavedQuery, find_saved_query, load_catalogue
 from belkg.conflicts import Conflict, keep, kept_file, read_kept
 from belkg.engines import Engine, QueryResult
@@ -22,7 +22,7 @@ from belkg.project import Project
 from belkg.querying import labels_for, prepare, run
 from belkg.results import GRAPH_FORMATS
 from belkg.terms import Term, is_valid_iri
-from belkg.viz import MOST_DRAWN
+from belkg.views.viz import MOST_DRAWN
 from belkg.web.passages import Citation, mark
 
 # Rows a result page shows at once; the downloads hold every row.
@@ -229,7 +229,7 @@ class Pages:
         import belkg.conflicts
         import belkg.coverage
         import belkg.entity
-        import belkg.network  # noqa: F401
+        import belkg.views.network  # noqa: F401
         from belkg.safety import analyse
 
         analyse("ASK {}")  # the gate's parser (rdflib's grammar), for texts it has not seen
@@ -239,7 +239,7 @@ class Pages:
         template = _entity_page_query()
         self.engine.gate.vouch(apply_bindings(template, {"iri": Term.iri(BKD)}), template)
         if self.pictures:  # the pictures are drawn in the server's threads: import once, first
-            from belkg.viz import load_renderer
+            from belkg.views.viz import load_renderer
 
             load_renderer("svg")  # networkx and matplotlib: what the HTML view needs too
 
@@ -260,7 +260,7 @@ class Pages:
             self.story_found(self.story_view())
 
     def story_view(self) -> Any:
-        from belkg.network import story_view
+        from belkg.views.network import story_view
 
         return story_view(self.engine)
 
@@ -481,8 +481,8 @@ class Pages:
 
     def neighbourhood(self, slug: str) -> bytes:
         """The entity's neighbourhood in the story view, as SVG."""
-        from belkg.network import focus
-        from belkg.viz import render
+        from belkg.views.network import focus
+        from belkg.views.viz import render
 
         iri = BKD + slug
         graph = self.story()
@@ -589,7 +589,7 @@ class Pages:
     def timeline_events(self) -> Any:
         """The timeline's events, marked with the conflicts the pages know (found again
         only while they are not known)."""
-        from belkg.timeline import collect
+        from belkg.views.timeline import collect
 
         return collect(self.engine, self.project, self.headers, self.known_conflicts())
 
@@ -598,14 +598,14 @@ class Pages:
 
     def timeline_page(self, events: Any = None) -> bytes:
         """The timeline page (drawn once, from the given events or the graph's)."""
-        from belkg.timeline import write_page
+        from belkg.views.timeline import write_page
 
         if "timeline" not in self._drawn:
             self._drawn["timeline"] = write_page(events if events is not None else self.timeline_events())
         return self._drawn["timeline"]
 
     def graph_page(self) -> bytes:
-        from belkg.viz import render
+        from belkg.views.viz import render
 
         if "graph" not in self._drawn:
             self._drawn["graph"] = render(self.story(), "html")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from belkg.cache import QUERY_CHECKS, QUERY_HEADERS, VIEWS, CacheEntry
+from belkg.build.cache import QUERY_CHECKS, QUERY_HEADERS, VIEWS, CacheEntry
 from belkg.project import Project
 from belkg.web.app import Limits, create_app
 from belkg.web.pages import Pages

@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from belkg import rl_rules
+from belkg.build import rl_rules
 
 REASONERS = ("fast", "owlrl")
 _OWLRL_ERRORS = "http://www.daml.org/2002/03/agents/agent-ont#"

@@ -11,9 +11,9 @@ import re
 from rdflib import URIRef
 from rdflib.term import Node
 
-from belkg.findings import Finding
-from belkg.loading import LoadedGraph, seed_stem
-from belkg.locating import finding_about, short_name
+from belkg.build.findings import Finding
+from belkg.build.loading import LoadedGraph, seed_stem
+from belkg.build.locating import finding_about, short_name
 from belkg.namespaces import BK, BKD, RDF
 from belkg.project import Project
 

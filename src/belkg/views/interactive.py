@@ -16,7 +16,7 @@ import re
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from belkg.drawing import (
+from belkg.views.drawing import (
     KIND_COLOURS,
     OTHER_ROLE,
     ROLE_FAMILIES,

@@ -12,9 +12,9 @@ from collections import defaultdict
 from rdflib import RDF, URIRef
 from rdflib.term import Node
 
-from belkg.findings import Finding
-from belkg.loading import LoadedGraph
-from belkg.locating import finding_about, short_name
+from belkg.build.findings import Finding
+from belkg.build.loading import LoadedGraph
+from belkg.build.locating import finding_about, short_name
 from belkg.namespaces import BK
 from belkg.project import Project
 

@@ -26,26 +26,26 @@ from typing import Any
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from belkg.beside import beside
-from belkg.cache import QUERY_CHECKS, CacheEntry, default_cache_root, input_key, open_entry, write_entry
-from belkg.claim_numbers import check_claim_numbers
+from belkg.build.beside import beside
+from belkg.build.cache import QUERY_CHECKS, CacheEntry, default_cache_root, input_key, open_entry, write_entry
+from belkg.build.claim_numbers import check_claim_numbers
 from belkg.collector import collector_paused
-from belkg.cues import check_cues, read_lexicon
-from belkg.duplicate_claims import duplicate_claims
+from belkg.build.cues import check_cues, read_lexicon
+from belkg.build.duplicate_claims import duplicate_claims
 from belkg.engines import from_oxigraph
 from belkg.errors import BelkgError
-from belkg.findings import Finding
-from belkg.grounding import Grounding, ground
-from belkg.identities import check_identities
-from belkg.loading import LoadedGraph, as_written, load_project, parse_turtle, shared_iri
+from belkg.build.findings import Finding
+from belkg.build.grounding import Grounding, ground
+from belkg.build.identities import check_identities
+from belkg.build.loading import LoadedGraph, as_written, load_project, parse_turtle, shared_iri
 from belkg.namespaces import EDGES_GRAPH, GROUNDING_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, new_dataset
 from belkg.project import Project
-from belkg.reasoning import REASONERS, infer
-from belkg.rl_rules import Unsupported
-from belkg.rules import derive_edges
-from belkg.skolem import skolem_map
+from belkg.build.reasoning import REASONERS, infer
+from belkg.build.rl_rules import Unsupported
+from belkg.build.rules import derive_edges
+from belkg.build.skolem import skolem_map
 from belkg.terms import to_rdflib
-from belkg.validation import validate_shapes
+from belkg.build.validation import validate_shapes
 
 Progress = Callable[[str], None]
 Quad = tuple[Node, Node, Node, URIRef]
@@ -122,7 +122,7 @@ def read_dataset(path: Path) -> Dataset:
 _BIG_BUILD_BYTES = 32 << 20
 
 # From this many parsed triples on, the SHACL validation runs in a forked process beside
-# the other checks (belkg.beside); below it, the fork would cost more than it saves.
+# the other checks (belkg.build.beside); below it, the fork would cost more than it saves.
 VALIDATION_BESIDE_FROM_TRIPLES = 100_000
 
 

@@ -367,7 +367,7 @@ def compile_shapes(shapes: Graph) -> list[tuple[Shape, list[Node], list[Node], l
 
 
 # Shapes compiled in this process, by the graph they were compiled from (the same object,
-# with as many triples): belkg.loading hands out one graph for one text, so a process that
+# with as many triples): belkg.build.loading hands out one graph for one text, so a process that
 # validates again and again (the tests, a server) compiles unchanged shapes once.
 _COMPILED: dict[int, tuple[Graph, int, list[tuple[Shape, list[Node], list[Node], list[Node]]]]] = {}
 _COMPILED_KEPT = 4

@@ -14,12 +14,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from belkg.findings import Finding
-from belkg.loading import LoadedGraph, read_text, seed_stem
-from belkg.locating import finding_about, short_name
+from belkg.build.findings import Finding
+from belkg.build.loading import LoadedGraph, read_text, seed_stem
+from belkg.build.locating import finding_about, short_name
 from belkg.namespaces import BK, ENTITIES_GRAPH, OA, PROV, SKOS, document_iri
 from belkg.project import Project
-from belkg.quotes import locate_quote
+from belkg.build.quotes import locate_quote
 
 # rdflib looks up each term of its defined namespaces through Python-level code.
 _DERIVED_FROM = PROV.wasDerivedFrom

@@ -55,7 +55,7 @@ def choose_view(
 ) -> NetworkGraph:
     """The story view, the full triple graph or a saved query's graph, cut around the
     thing `focus_on` names (any spelling, an IRI or bkd:slug) if given."""
-    from belkg.network import construct_view, find_node, focus, full_view, story_view
+    from belkg.views.network import construct_view, find_node, focus, full_view, story_view
 
     if full and query:
         raise BelkgError("give --full or --query, not both")
@@ -94,12 +94,12 @@ def default_title(graph: NetworkGraph) -> str:
 def load_renderer(fmt: str) -> None:
     """Import what making a view and writing it in `fmt` needs (networkx, and matplotlib
     for a picture) in this process, before a child is forked to do it: see
-    `belkg.drawing.load_matplotlib`."""
+    `belkg.views.drawing.load_matplotlib`."""
     import importlib
 
-    from belkg.drawing import PICTURE_FORMATS, load_matplotlib
+    from belkg.views.drawing import PICTURE_FORMATS, load_matplotlib
 
-    for name in ("networkx", "belkg.network", "belkg.interchange"):
+    for name in ("networkx", "belkg.views.network", "belkg.views.interchange"):
         importlib.import_module(name)
     if fmt in PICTURE_FORMATS:
         load_matplotlib()
@@ -107,12 +107,12 @@ def load_renderer(fmt: str) -> None:
 
 def render(graph: NetworkGraph, fmt: str, title: str | None = None) -> bytes:
     """The view as bytes in a format of VIEW_FORMATS."""
-    from belkg.network import in_order
+    from belkg.views.network import in_order
 
     graph = in_order(graph)
     title = title or default_title(graph)
     if fmt in ("graphml", "gexf", "json"):
-        from belkg.interchange import write_graph
+        from belkg.views.interchange import write_graph
 
         return write_graph(graph, fmt)
     if fmt not in ("png", "svg", "html"):
@@ -123,9 +123,9 @@ def render(graph: NetworkGraph, fmt: str, title: str | None = None) -> bytes:
             "or write .graphml, .gexf or .json for Gephi or Cytoscape"
         )
     if fmt == "html":
-        from belkg.interactive import write_page
+        from belkg.views.interactive import write_page
 
         return write_page(graph, title)
-    from belkg.drawing import draw
+    from belkg.views.drawing import draw
 
     return draw(graph, fmt, title=title)

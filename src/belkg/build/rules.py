@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from belkg.errors import BelkgError
-from belkg.loading import read_text
+from belkg.build.loading import read_text
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): ")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from belkg.findings import Finding
+from belkg.build.findings import Finding
 from belkg.namespaces import BK, OA, PROV, SKOS
 from belkg.prefixes import shorten
 from belkg.project import Project
