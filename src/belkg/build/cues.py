@@ -19,11 +19,11 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from belkg.errors import BelkgError
 from belkg.build.findings import Finding
 from belkg.build.grounding import VERBATIM_PROPERTIES, Grounding
 from belkg.build.loading import LoadedGraph, read_text
 from belkg.build.locating import finding_about, short_name
+from belkg.errors import BelkgError
 from belkg.namespaces import BK, PROV, RDF
 from belkg.project import Project
 from belkg.sentences import split_sentences

@@ -17,9 +17,9 @@ from rdflib.term import Node
 from belkg.build.findings import Finding
 from belkg.build.loading import LoadedGraph, read_text, seed_stem
 from belkg.build.locating import finding_about, short_name
+from belkg.build.quotes import locate_quote
 from belkg.namespaces import BK, ENTITIES_GRAPH, OA, PROV, SKOS, document_iri
 from belkg.project import Project
-from belkg.build.quotes import locate_quote
 
 # rdflib looks up each term of its defined namespaces through Python-level code.
 _DERIVED_FROM = PROV.wasDerivedFrom

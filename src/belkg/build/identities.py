@@ -19,9 +19,9 @@ from belkg.build.findings import Finding
 from belkg.build.grounding import Grounding, offset_literal
 from belkg.build.loading import LoadedGraph
 from belkg.build.locating import finding_about, short_name
+from belkg.build.quotes import locate_quote
 from belkg.namespaces import BK, ENTITIES_GRAPH, IDENTITIES_GRAPH, OA, PROV, RDF, SKOS
 from belkg.project import Project
-from belkg.build.quotes import locate_quote
 
 # Things that documents identify by description, not by name: a judgement is always needed.
 _DESCRIBED_CLASSES = (BK.Event, BK.PersonGroup)

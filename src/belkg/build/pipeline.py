@@ -29,23 +29,23 @@ from rdflib.term import Node
 from belkg.build.beside import beside
 from belkg.build.cache import QUERY_CHECKS, CacheEntry, default_cache_root, input_key, open_entry, write_entry
 from belkg.build.claim_numbers import check_claim_numbers
-from belkg.collector import collector_paused
 from belkg.build.cues import check_cues, read_lexicon
 from belkg.build.duplicate_claims import duplicate_claims
-from belkg.engines import from_oxigraph
-from belkg.errors import BelkgError
 from belkg.build.findings import Finding
 from belkg.build.grounding import Grounding, ground
 from belkg.build.identities import check_identities
 from belkg.build.loading import LoadedGraph, as_written, load_project, parse_turtle, shared_iri
-from belkg.namespaces import EDGES_GRAPH, GROUNDING_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, new_dataset
-from belkg.project import Project
 from belkg.build.reasoning import REASONERS, infer
 from belkg.build.rl_rules import Unsupported
 from belkg.build.rules import derive_edges
 from belkg.build.skolem import skolem_map
-from belkg.terms import to_rdflib
 from belkg.build.validation import validate_shapes
+from belkg.collector import collector_paused
+from belkg.engines import from_oxigraph
+from belkg.errors import BelkgError
+from belkg.namespaces import EDGES_GRAPH, GROUNDING_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, new_dataset
+from belkg.project import Project
+from belkg.terms import to_rdflib
 
 Progress = Callable[[str], None]
 Quad = tuple[Node, Node, Node, URIRef]

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from belkg.errors import BelkgError
 from belkg.build.loading import read_text
+from belkg.errors import BelkgError
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): ")
 

@@ -11,9 +11,9 @@ from belkg.build import shacl_core
 from belkg.build.findings import Finding
 from belkg.build.loading import LoadedGraph
 from belkg.build.locating import describe, line_of, short_name
+from belkg.build.shacl_core import Violation
 from belkg.namespaces import SH
 from belkg.project import Project
-from belkg.build.shacl_core import Violation
 
 _RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 
