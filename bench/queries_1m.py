@@ -21,6 +21,7 @@ from pathlib import Path
 from belkg.build.cache import VIEWS
 from belkg.catalogue import load_catalogue
 from belkg.errors import BelkgError
+from belkg.keeper import keeper_of, running
 from belkg.limits import within
 from belkg.project import Project
 from belkg.querying import open_engine, prepare
@@ -45,6 +46,11 @@ def main() -> None:
     entry = current_entry(Project(args.project), args.cache_dir)
     began = time.perf_counter()
     kept = args.cache_dir / VIEWS if args.kept else None
+    if kept is not None:  # answers a keeper is still finding would be timed live
+        keeper = keeper_of(kept, entry.folder.name)
+        while (pid := running(keeper)) is not None:
+            print(f"waiting for the keeper of this build (process {pid})", flush=True)
+            time.sleep(2)
     engine = open_engine(entry, args.engine, in_memory=args.in_memory, kept=kept)
     print(f"opened in {time.perf_counter() - began:.1f} s ({'in memory' if args.in_memory else 'on disk'})")
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)

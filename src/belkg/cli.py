@@ -33,6 +33,7 @@ from belkg.console import (
     write_output,
 )
 from belkg.errors import EXIT_FINDINGS, BelkgError
+from belkg.keeper import KEEP_IN_BACKGROUND_FROM_TRIPLES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -291,10 +292,13 @@ def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: b
 @cli.command("build")
 @click.option("--force", is_flag=True, help="Rebuild even if the cache is up to date.")
 @click.option(
-    "--precompute",
-    is_flag=True,
-    help="Then run every saved query with its defaults, keeping the slow ones' results beside the cache.",
+    "--precompute/--no-precompute",
+    default=None,
+    help="Then run every saved query with its defaults, keeping the slow ones' results beside the cache"
+    " (--no-precompute: not even in the background)  [default: in the background, for a build of"
+    f" {KEEP_IN_BACKGROUND_FROM_TRIPLES:,} triples or more]",
 )
+@click.option("--in-background", is_flag=True, hidden=True)  # the keeper's own run (belkg.keeper)
 @click.option(
     "-j",
     "--jobs",
@@ -305,29 +309,67 @@ def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: b
 )
 @build_engine_options
 @pass_state
-def build_command(state: State, force: bool, precompute: bool, jobs: int | None, reasoner: str, validator: str) -> None:
+def build_command(
+    state: State,
+    force: bool,
+    precompute: bool | None,
+    in_background: bool,
+    jobs: int | None,
+    reasoner: str,
+    validator: str,
+) -> None:
     """Load, ground, validate, derive edges, reason, and cache the result.
 
     A cached build is reused only if it was made by the same reasoner and validator.
     Any query whose answer took 0.25 s or more is kept beside the cache, and read back
     when the same text runs again on the same build; --precompute finds the saved
-    queries' answers now.
+    queries' answers now. After a build of 100,000 triples or more, a process of its own
+    finds them in the background unless --no-precompute is given.
     """
     result = state.build(force=force, reasoner=reasoner, validator=validator)
     counts = result.entry.manifest.get("triples_per_graph", {})
-    for graph, count in sorted(counts.items()):
-        click.echo(f"{count:>7}  {graph}")
-    click.echo(f"{sum(counts.values()):>7}  triples in all", err=False)
+    if not in_background:  # the keeper's log tells what it did, not what the build holds
+        for graph, count in sorted(counts.items()):
+            click.echo(f"{count:>7}  {graph}")
+        click.echo(f"{sum(counts.values()):>7}  triples in all", err=False)
     if result.from_cache:
         state.say(f"up to date: cache {result.key[:12]} ({result.entry.folder})")
     else:
         timing = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.seconds.items())
         state.say(f"built: {timing}")
-    if precompute:
-        from belkg.catalogue import load_catalogue
-        from belkg.kept_results import precompute as run_saved_queries
+    if precompute or in_background:
+        _precompute(state, result, jobs, in_background)
+    elif precompute is None and sum(counts.values()) >= KEEP_IN_BACKGROUND_FROM_TRIPLES:
+        _keep_in_background(state, result, reasoner, validator)
+    if result.findings:
+        click.echo(f"{len(result.findings)} finding(s): run `belkg validate` to see them", err=True)
+        sys.exit(EXIT_FINDINGS)
 
-        queries = load_catalogue(state.project().queries_dir)
+
+def _keeper(state: State, result: Any) -> tuple[Any, list[Any], str]:
+    """This build's keeper, the saved queries, and the digest of their default runs."""
+    from belkg.build.cache import VIEWS
+    from belkg.catalogue import load_catalogue
+    from belkg.keeper import keeper_of, queries_digest
+    from belkg.kept_results import default_runs
+
+    queries = load_catalogue(state.project().queries_dir)
+    keeper = keeper_of(state.cache_root() / VIEWS, result.entry.folder.name)
+    return keeper, queries, queries_digest(default_runs(queries))
+
+
+def _precompute(state: State, result: Any, jobs: int | None, in_background: bool) -> None:
+    """Run the saved queries now (--precompute), or as the keeper of this build."""
+    from contextlib import nullcontext, suppress
+
+    from belkg import keeper as keepers
+    from belkg.kept_results import precompute as run_saved_queries
+
+    keeper, queries, digest = _keeper(state, result)
+    with keepers.at_work(keeper, digest) if in_background else nullcontext(True) as free:
+        if not free:
+            state.say(f"another keeper is at work on this build (process {keepers.running(keeper)})")
+            return
         jobs = jobs or min(os.cpu_count() or 1, PRECOMPUTE_JOBS)
         began = time.perf_counter()
         done = run_saved_queries(state.engine(), queries, state.progress, reopen=state.engine_opener(), jobs=jobs)
@@ -337,9 +379,28 @@ def build_command(state: State, force: bool, precompute: bool, jobs: int | None,
         kept = sum(item.kept for item in done)
         at_once = f", {min(jobs, len(done))} at a time" if jobs > 1 and len(done) > 1 else ""
         state.say(f"precomputed: {len(done)} saved queries in {seconds:.2f} s{at_once}, {kept} kept")
-    if result.findings:
-        click.echo(f"{len(result.findings)} finding(s): run `belkg validate` to see them", err=True)
-        sys.exit(EXIT_FINDINGS)
+    if not in_background:
+        with suppress(OSError, BelkgError):  # if not, a later build's keeper finds them kept
+            keepers.mark_finished(keeper, digest)
+
+
+def _keep_in_background(state: State, result: Any, reasoner: str, validator: str) -> None:
+    """Start the keeper of a big build, unless its answers are kept or being kept."""
+    from belkg import keeper as keepers
+
+    keeper, _, digest = _keeper(state, result)
+    arguments = ["--project", str(state.project().root), "--cache-dir", str(state.cache_root()), "build",
+                 "--in-background", "--reasoner", reasoner, "--validator", validator]  # fmt: skip
+    try:
+        pid = keepers.in_background(keeper, digest, arguments)
+    except OSError as error:
+        click.echo(f"warning: could not start the keeper of the saved queries' answers: {error}", err=True)
+        return
+    if pid is not None:
+        state.say(
+            f"keeping the saved queries' answers in the background (process {pid}, log {keeper.log});"
+            " `belkg build --precompute` waits for them"
+        )
 
 
 @cli.command("validate")

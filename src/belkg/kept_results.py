@@ -151,14 +151,8 @@ def precompute(
     reported, not raised (the build stands). With `reopen` (a picklable callable that
     opens an engine like `engine`) and `jobs` over 1, the queries run in that many new
     processes, each with its own engine, keeping their results on the same shelf."""
-    from belkg.querying import prepare
-
     shelf = getattr(engine, "shelf", None)
-    todo = [
-        (query.name, prepare(query, {}))
-        for query in queries
-        if not any(param.required and not param.default for param in query.params)
-    ]
+    todo = default_runs(queries)
     runs: Iterable[_Run]
     if reopen is None or jobs <= 1 or len(todo) <= 1:
         runs = (_run(engine, name, text, progress) for name, text in todo)
@@ -169,6 +163,18 @@ def precompute(
         kept = error is None and shelf is not None and shelf.holds(engine.gate.check(text, name).text)
         done.append(Precomputed(name, seconds, kept, error))
     return done
+
+
+def default_runs(queries: list[SavedQuery]) -> list[tuple[str, str]]:
+    """The name and text, its defaults bound, of each saved query that runs with its
+    defaults (a query with a required parameter has no default run)."""
+    from belkg.querying import prepare
+
+    return [
+        (query.name, prepare(query, {}))
+        for query in queries
+        if not any(param.required and not param.default for param in query.params)
+    ]
 
 
 _Run = tuple[str, str, float, "str | None"]  # name, text, seconds, error

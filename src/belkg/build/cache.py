@@ -281,7 +281,8 @@ def _staging_owner(folder: Path) -> int | None:
     return int(parts[1]) if len(parts) >= 3 and folder.name.startswith(".") and parts[1].isdigit() else None
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (one of another user counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -306,7 +307,7 @@ def remove_stale_staging(root: Path) -> list[Path]:
             old = time.time() - folder.stat().st_mtime > _STALE_STAGING_SECONDS
         except OSError:
             continue
-        if old or (owner != os.getpid() and not _alive(owner)):
+        if old or (owner != os.getpid() and not process_alive(owner)):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
