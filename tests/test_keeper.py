@@ -18,7 +18,7 @@ from belkg import keeper as keepers
 from belkg.build.cache import VIEWS
 from belkg.catalogue import load_catalogue
 from belkg.cli import cli
-from belkg.keeper import Keeper, claim, finished, keeper_of, queries_digest, release, running
+from belkg.keeper import Keeper, claim, finished, keeper_of, mark_finished, queries_digest, release, running
 from belkg.kept_results import default_runs
 
 STARTED = re.compile(r"keeping the saved queries' answers in the background \(process (\d+), log (.+)\);")
@@ -136,8 +136,7 @@ def test_precompute_in_the_foreground_leaves_nothing_for_a_keeper(project, cache
 
 def test_an_edited_saved_query_is_kept_again(project, tmp_path):
     keeper = keeper_of(tmp_path / VIEWS, "0" * 64)
-    assert claim(keeper)
-    release(keeper, saved_queries_digest(project))
+    mark_finished(keeper, saved_queries_digest(project))
     assert finished(keeper, saved_queries_digest(project))
     assert not finished(keeper, queries_digest([("everything", "SELECT * WHERE { ?s ?p ?o }")]))
 
@@ -146,7 +145,7 @@ def test_one_lock_at_a_time(tmp_path):
     keeper = keeper_of(tmp_path / VIEWS, "0" * 64)
     assert claim(keeper) and running(keeper) == os.getpid()
     assert not claim(keeper)
-    release(keeper, None)
+    release(keeper)
     assert running(keeper) is None and not keeper.done.exists()
     assert claim(keeper)
 
@@ -162,5 +161,18 @@ def test_a_keeper_that_fails_gives_its_lock_up(project, cache, monkeypatch):
     monkeypatch.setattr(kept_results, "precompute", fail)
     result = run(project, cache, "build", "--in-background")
     assert result.exit_code == 2 and "the store went away" in result.stderr
+    keeper = the_keeper(project, cache)
+    assert not keeper.lock.exists() and not keeper.done.exists()
+
+
+def test_a_keeper_whose_query_failed_leaves_the_build_to_a_later_one(project, cache, monkeypatch):
+    from belkg import kept_results
+    from belkg.kept_results import Precomputed
+
+    assert run(project, cache, "build", "--no-precompute").exit_code == 0
+    failed = [Precomputed("negotiators", 0.1, False, "negotiators: the store went away")]
+    monkeypatch.setattr(kept_results, "precompute", lambda *args, **kwargs: failed)
+    result = run(project, cache, "build", "--in-background")
+    assert result.exit_code == 0 and "warning: negotiators: the store went away" in result.stderr
     keeper = the_keeper(project, cache)
     assert not keeper.lock.exists() and not keeper.done.exists()

@@ -366,7 +366,7 @@ def _precompute(state: State, result: Any, jobs: int | None, in_background: bool
     from belkg.kept_results import precompute as run_saved_queries
 
     keeper, queries, digest = _keeper(state, result)
-    with keepers.at_work(keeper, digest) if in_background else nullcontext(True) as free:
+    with keepers.at_work(keeper) if in_background else nullcontext(True) as free:
         if not free:
             state.say(f"another keeper is at work on this build (process {keepers.running(keeper)})")
             return
@@ -379,9 +379,9 @@ def _precompute(state: State, result: Any, jobs: int | None, in_background: bool
         kept = sum(item.kept for item in done)
         at_once = f", {min(jobs, len(done))} at a time" if jobs > 1 and len(done) > 1 else ""
         state.say(f"precomputed: {len(done)} saved queries in {seconds:.2f} s{at_once}, {kept} kept")
-    if not in_background:
-        with suppress(OSError, BelkgError):  # if not, a later build's keeper finds them kept
-            keepers.mark_finished(keeper, digest)
+        if not any(item.error for item in done):  # else a later build starts a keeper again
+            with suppress(OSError, BelkgError):
+                keepers.mark_finished(keeper, digest)
 
 
 def _keep_in_background(state: State, result: Any, reasoner: str, validator: str) -> None:
@@ -392,7 +392,7 @@ def _keep_in_background(state: State, result: Any, reasoner: str, validator: str
     arguments = ["--project", str(state.project().root), "--cache-dir", str(state.cache_root()), "build",
                  "--in-background", "--reasoner", reasoner, "--validator", validator]  # fmt: skip
     try:
-        pid = keepers.in_background(keeper, digest, arguments)
+        pid = keepers.start_if_needed(keeper, digest, arguments)
     except OSError as error:
         click.echo(f"warning: could not start the keeper of the saved queries' answers: {error}", err=True)
         return

@@ -3,10 +3,11 @@ their slow answers (what `belkg build --precompute` does), so that `belkg build`
 as soon as the build is done and every saved query answers from the shelf soon after.
 
 One keeper at a time works on a build: it holds `keeper-<build>.lock` (its process id,
-created exclusively) while it runs, and writes `keeper-<build>.done` (a digest of the
-saved queries' texts) when it has run them all, so that the next `belkg build` starts no
-keeper while the build and the saved queries are the same. Its output goes to
-`keeper-<build>.log`. All three live in the cache's views/ folder, beside the answers.
+created exclusively) while it runs. Whoever runs every saved query on a build without an
+error, a keeper or `--precompute`, writes `keeper-<build>.done` (a digest of the saved
+queries' texts), so that the next `belkg build` starts no keeper while the build and the
+saved queries are the same. A keeper's output goes to `keeper-<build>.log`. All three
+live in the cache's views/ folder, beside the answers.
 """
 
 from __future__ import annotations
@@ -115,10 +116,8 @@ def mark_finished(keeper: Keeper, digest: str) -> None:
     write_atomically(keeper.done, f"{digest}\n".encode("ascii"))
 
 
-def release(keeper: Keeper, digest: str | None) -> None:
-    """Give the lock up; with a digest, first record that these queries were all run."""
-    if digest is not None:
-        mark_finished(keeper, digest)
+def release(keeper: Keeper) -> None:
+    """Give the lock up."""
     keeper.lock.unlink(missing_ok=True)
 
 
@@ -128,7 +127,7 @@ def give_way() -> None:
         os.nice(NICENESS)
 
 
-def in_background(keeper: Keeper, digest: str, arguments: Sequence[str]) -> int | None:
+def start_if_needed(keeper: Keeper, digest: str, arguments: Sequence[str]) -> int | None:
     """The process id of this build's keeper: the one at work, or one started now with
     `belkg ARGUMENTS`; None if these saved queries were all run on the build already.
     OSError if a keeper cannot be started."""
@@ -138,17 +137,15 @@ def in_background(keeper: Keeper, digest: str, arguments: Sequence[str]) -> int 
 
 
 @contextmanager
-def at_work(keeper: Keeper, digest: str) -> Iterator[bool]:
-    """Work as this build's keeper (at a lower priority): True while this process holds
-    the lock, which it gives up after, recording the queries as run unless the work
-    failed; False, and nothing held, if another keeper holds it."""
+def at_work(keeper: Keeper) -> Iterator[bool]:
+    """Work as this build's keeper, at a lower priority: True while this process holds
+    the lock, which it gives up after; False, and nothing held, if another keeper
+    holds it."""
     if not claim(keeper):
         yield False
         return
     give_way()
     try:
         yield True
-    except BaseException:
-        release(keeper, None)
-        raise
-    release(keeper, digest)
+    finally:
+        release(keeper)
