@@ -40,7 +40,7 @@ def main() -> None:
     parser.add_argument("--engine", default="oxigraph")
     parser.add_argument("--in-memory", action="store_true", help="copy the store into memory first, as the server does")
     parser.add_argument(
-        "--kept", action="store_true", help="read and keep slow answers in views/, as the CLI (after the keeper, if at work)"
+        "--kept", action="store_true", help="read and keep slow answers in views/, as the CLI (after a keeper at work)"
     )
     parser.add_argument("names", nargs="*")
     args = parser.parse_args()

@@ -1104,10 +1104,10 @@ def method_section(options: argparse.Namespace, limits: Limits) -> list[str]:
         "datatype_axioms=False)`, pyshacl validates the asserted union against ontology/shapes.ttl "
         '(`inference="none", advanced=True`), reasonable runs `PyReasoner.from_graph` + `reason()` on the same '
         'triples. "rdflib parse + owlrl + pyshacl" adds the medians of those three steps.',
-        "- SHACL peers on pyshacl's input: belkg's own evaluator (`belkg.build.shacl_core.validate`) on the same rdflib "
-        "graphs, and pyrudof reading the same Turtle files and shapes itself (`read_data`/`read_shacl` in strict "
-        "mode, then `validate_shacl(mode=Native)`); each row gives whether the data conforms and how many results "
-        "the engine reported.",
+        "- SHACL peers on pyshacl's input: belkg's own evaluator (`belkg.build.shacl_core.validate`) on the same "
+        "rdflib graphs, and pyrudof reading the same Turtle files and shapes itself (`read_data`/`read_shacl` in "
+        "strict mode, then `validate_shacl(mode=Native)`); each row gives whether the data conforms and how many "
+        "results the engine reported.",
         "- Oxigraph CLI: `oxigraph load --location STORE --file dataset.nq` of the build cache's N-Quads (asserted "
         "and derived graphs) into a new on-disk store, then `oxigraph query --union-default-graph "
         "--results-format tsv` of each saved query as its own process (output discarded), as belkg's Oxigraph "
