@@ -22,6 +22,7 @@ import click
 
 from belkg import __version__
 from belkg.build.cache import QUERY_HEADERS
+from belkg.build.pruning import KEEP_BUILDS
 from belkg.console import (
     OUTPUT_ERRORS,
     QUERY_FORMATS,
@@ -300,6 +301,15 @@ def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: b
 )
 @click.option("--in-background", is_flag=True, hidden=True)  # the keeper's own run (belkg.keeper)
 @click.option(
+    "--keep-builds",
+    type=click.IntRange(min=0),
+    default=KEEP_BUILDS,
+    show_default=True,
+    metavar="N",
+    help="After a fresh build, keep this project's N most recently used builds in the cache, this one"
+    " included, and remove older ones with the answers kept beside them (0 keeps them all).",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -314,6 +324,7 @@ def build_command(
     force: bool,
     precompute: bool | None,
     in_background: bool,
+    keep_builds: int,
     jobs: int | None,
     reasoner: str,
     validator: str,
@@ -326,7 +337,7 @@ def build_command(
     queries' answers now. After a build of 100,000 triples or more, a process of its own
     finds them in the background unless --no-precompute is given.
     """
-    result = state.build(force=force, reasoner=reasoner, validator=validator)
+    result = state.build(force=force, reasoner=reasoner, validator=validator, keep_builds=keep_builds)
     counts = result.entry.manifest.get("triples_per_graph", {})
     if not in_background:  # the keeper's log tells what it did, not what the build holds
         for graph, count in sorted(counts.items()):

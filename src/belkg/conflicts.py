@@ -62,8 +62,11 @@ def kept_file(
     from belkg.catalogue import find_saved_query
 
     text = find_saved_query(project.queries_dir, CONFLICTS_QUERY, cache_dir=header_cache).text
+    from belkg.build.cache import key_tag
+
     parts = (__version__, entry.folder.name, engine.name, str(getattr(engine, "inference", True)), text)
-    return views / f"{CONFLICTS_QUERY}-{hashlib.sha256(chr(0).join(parts).encode()).hexdigest()[:32]}.json"
+    digest = hashlib.sha256(chr(0).join(parts).encode()).hexdigest()[:32]
+    return views / f"{CONFLICTS_QUERY}-{key_tag(entry.folder.name)}-{digest}.json"
 
 
 def read_kept(kept: Path) -> list[Conflict] | None:

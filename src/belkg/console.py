@@ -157,11 +157,20 @@ class State:
                    "extra": extra, "kept": root / VIEWS}  # fmt: skip
         return partial(open_engine, self.entry(), name, **options)
 
-    def build(self, force: bool = False, reasoner: str = "fast", validator: str = "fast") -> Any:
+    def build(
+        self, force: bool = False, reasoner: str = "fast", validator: str = "fast", keep_builds: int | None = None
+    ) -> Any:
         from belkg.build.pipeline import build
+        from belkg.build.pruning import KEEP_BUILDS
 
         result = build(
-            self.project(), self.cache_dir, force=force, progress=self.progress, reasoner=reasoner, validator=validator
+            self.project(),
+            self.cache_dir,
+            force=force,
+            progress=self.progress,
+            reasoner=reasoner,
+            validator=validator,
+            keep_builds=KEEP_BUILDS if keep_builds is None else keep_builds,
         )
         self._entry = result.entry
         return result

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from belkg.build.cache import process_alive
+from belkg.build.cache import key_tag, process_alive
 from belkg.records import NamedTuple
 
 KEEP_IN_BACKGROUND_FROM_TRIPLES = 100_000  # smaller builds answer every saved query quickly
@@ -35,7 +35,7 @@ class Keeper(NamedTuple):
 
 
 def keeper_of(views: Path, build: str) -> Keeper:
-    stem = views / f"keeper-{build[:40]}"
+    stem = views / f"keeper-{key_tag(build)}"
     return Keeper(stem.with_suffix(".lock"), stem.with_suffix(".done"), stem.with_suffix(".log"))
 
 

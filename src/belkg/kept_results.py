@@ -44,10 +44,11 @@ class Shelf:
 
     def path(self, text: str) -> Path:
         from belkg import __version__
+        from belkg.build.cache import key_tag
         from belkg.digests import sha256_hex
 
         parts = (_FORMAT, __version__, self.build, "inferred" if self.inference else "asserted", text)
-        return self.folder / f"result-{sha256_hex(chr(0).join(parts).encode())[:40]}.json"
+        return self.folder / f"result-{key_tag(self.build)}-{sha256_hex(chr(0).join(parts).encode())[:40]}.json"
 
     def holds(self, text: str) -> bool:
         """Whether a result is kept for text."""

@@ -44,6 +44,12 @@ QUERY_HEADERS = "query-headers"
 VIEWS = "views"
 
 
+def key_tag(key: str) -> str:
+    """How the files kept beside a build in views/ name it: its key's first 16 digits
+    (so that the files of a build removed from the cache can be found and removed too)."""
+    return key[:16]
+
+
 def default_cache_root() -> Path:
     """$BELKG_CACHE_DIR, else $XDG_CACHE_HOME/belkg, else ~/.cache/belkg."""
     explicit = os.environ.get("BELKG_CACHE_DIR")

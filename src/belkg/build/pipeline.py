@@ -35,6 +35,7 @@ from belkg.build.findings import Finding
 from belkg.build.grounding import Grounding, ground
 from belkg.build.identities import check_identities
 from belkg.build.loading import LoadedGraph, as_written, load_project, parse_turtle, shared_iri
+from belkg.build.pruning import KEEP_BUILDS, mark_used, prune
 from belkg.build.reasoning import REASONERS, infer
 from belkg.build.rl_rules import Unsupported
 from belkg.build.rules import derive_edges
@@ -311,9 +312,12 @@ def build(
     progress: Progress = _silent,
     reasoner: str = "fast",
     validator: str = "fast",
+    keep_builds: int = KEEP_BUILDS,
 ) -> Build:
     """The project's build: from the cache when its inputs are unchanged (and it was made
-    by the same reasoner and validator), else fresh."""
+    by the same reasoner and validator), else fresh. A fresh build then removes the
+    project's older builds from the cache beyond the `keep_builds` most recently used,
+    this one included (0 keeps them all: belkg.build.pruning)."""
     quiet_rdflib_logging()
     root = cache_root or default_cache_root()
     key = input_key(project)
@@ -327,6 +331,7 @@ def build(
         except TypeError:  # findings written by another version, or damaged: build again
             pass
         else:
+            mark_used(root, key)
             return Build(project, key, entry, findings, from_cache=True, seconds=entry.manifest.get("seconds", {}))
     total = time.perf_counter()
     with collector_paused():
@@ -343,7 +348,16 @@ def build(
             key,
             nquads,
             [finding.as_dict() for finding in findings],
-            {"seconds": seconds, "triples_per_graph": counts, "made_with": made_with, "project": str(project.root)},
+            {
+                "seconds": seconds,
+                "triples_per_graph": counts,
+                "made_with": made_with,
+                "project": str(project.root.resolve()),
+            },
             replace=force or entry is not None,
         )
+    removed = prune(root, project.root, key, keep_builds)
+    if removed.keys:
+        older = "an older build" if len(removed.keys) == 1 else f"{len(removed.keys)} older builds"
+        progress(f"removed {older} of this project from the cache ({removed.size / 1e6:,.0f} MB)")
     return Build(project, key, entry, findings, from_cache=False, seconds=seconds)
