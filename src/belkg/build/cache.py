@@ -206,11 +206,17 @@ def _store_files(folder: Path) -> dict[str, int]:
 
 
 def _store_sha256(folder: Path) -> str:
+    """One SHA-256 over the store's files, theirs taken two at a time (hashlib lets go of
+    Python's lock while it hashes)."""
     import hashlib
+    from concurrent.futures import ThreadPoolExecutor
 
+    names = list(_store_files(folder))
+    with ThreadPoolExecutor(2) as pool:
+        hashes = list(pool.map(_sha256_file, [folder / name for name in names]))
     digest = hashlib.sha256()
-    for name in _store_files(folder):
-        digest.update(name.encode() + b"\0" + _sha256_file(folder / name).encode() + b"\n")
+    for name, file_hash in zip(names, hashes, strict=True):
+        digest.update(name.encode() + b"\0" + file_hash.encode() + b"\n")
     return digest.hexdigest()
 
 
@@ -247,17 +253,25 @@ def open_entry(root: Path, key: str, *, thorough: bool = True) -> CacheEntry | N
     return CacheEntry(folder, manifest)
 
 
-def _write_store(nquads: Path, folder: Path) -> None:
+def _write_store(nquads: bytes, folder: Path) -> None:
     import pyoxigraph
 
     store = pyoxigraph.Store(str(folder))
     try:
-        store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+        store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
     except MemoryError as error:  # Oxigraph reads a statement of at most 16 MiB
         raise BelkgError(f"a statement is too large for the query store: {error}") from None
     store.flush()
     store.optimize()
     del store  # closes the store, releasing its lock before the folder is renamed
+
+
+def _written_and_hashed(path: Path, data: bytes) -> str:
+    """Write data to path; return its SHA-256."""
+    import hashlib
+
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
 
 
 def write_entry(
@@ -278,7 +292,7 @@ def write_entry(
         remove_stale_staging(root)
         return _write_entry(root, key, nquads, findings, extra, replace=replace)
     except OSError as error:
-        raise BelkgError(f"cannot use as the build cache folder: {error.strerror}", str(root)) from None
+        raise BelkgError(f"cannot use as the build cache folder: {error.strerror or error}", str(root)) from None
 
 
 def _staging_owner(folder: Path) -> int | None:
@@ -328,19 +342,29 @@ def _write_entry(
     *,
     replace: bool,
 ) -> CacheEntry:
-    import hashlib
     import shutil
     import tempfile
+    from concurrent.futures import ThreadPoolExecutor
 
     staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-{os.getpid()}-", dir=root))
     try:
-        (staging / DATASET_FILE).write_bytes(nquads)
-        _write_store(staging / DATASET_FILE, staging / STORE_DIR)
+        # The N-Quads file is written and hashed beside the store's load: both let go of
+        # Python's lock.
+        with ThreadPoolExecutor(1) as beside:
+            dataset_sha256 = beside.submit(_written_and_hashed, staging / DATASET_FILE, nquads)
+            try:
+                _write_store(nquads, staging / STORE_DIR)
+            except OSError:
+                plain = dataset_sha256.exception()  # a full disk says so plainly here
+                if isinstance(plain, OSError):
+                    raise plain from None
+                raise
+            dataset_sha256.result()
         (staging / FINDINGS_FILE).write_text(json.dumps(findings, indent=1, ensure_ascii=False), encoding="utf-8")
         manifest = {
             "format": CACHE_FORMAT,
             "key": key,
-            "dataset_sha256": hashlib.sha256(nquads).hexdigest(),
+            "dataset_sha256": dataset_sha256.result(),
             "dataset_bytes": len(nquads),
             "store_files": _store_files(staging / STORE_DIR),
             "store_sha256": _store_sha256(staging / STORE_DIR),
