@@ -348,3 +348,31 @@ def test_reading_a_build_into_rdflib_pauses_the_cyclic_collector(tiny_project, t
     assert len(building.read_dataset(entry.dataset_file)) > 0
     assert during == [False]
     assert gc.isenabled()
+
+
+def test_the_store_holds_exactly_the_dataset(built):
+    """The store takes the asserted quads while the build goes on and the rest at the end:
+    together, every quad of the dataset and nothing else."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store.read_only(str(built.entry.store_dir))
+    dataset = pyoxigraph.Store()  # as a store holds them (it reads xsd:nonNegativeInteger as xsd:integer)
+    dataset.bulk_load(path=str(built.entry.dataset_file), format=pyoxigraph.RdfFormat.N_QUADS)
+    assert len(dataset) > 10_000
+    assert set(store) == set(dataset)
+
+
+def test_a_build_that_fails_after_its_store_began_leaves_no_staging_folder(tiny_project, tmp_path, monkeypatch):
+    from belkg.build.cache import EntryWriter
+    from belkg.errors import BelkgError
+
+    project = tiny_project()
+    (project.root / "ontology" / "rules" / "broken.rq").write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p }\n")
+    began = []
+    begin = EntryWriter.begin
+    monkeypatch.setattr(EntryWriter, "begin", lambda writer, first: began.append(len(first)) or begin(writer, first))
+    cache = tmp_path / "cache"
+    with pytest.raises(BelkgError, match="rule is not a valid SPARQL CONSTRUCT query"):
+        build(project, cache)
+    assert began and began[0] > 0  # the store had begun to load
+    assert [path.name for path in cache.iterdir() if path.name != "query-checks"] == []

@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from belkg.errors import BelkgError
@@ -20,6 +22,7 @@ from belkg.project import Project
 from belkg.records import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
     from typing import Any
 
 CACHE_FORMAT = 4
@@ -253,17 +256,21 @@ def open_entry(root: Path, key: str, *, thorough: bool = True) -> CacheEntry | N
     return CacheEntry(folder, manifest)
 
 
-def _write_store(nquads: bytes, folder: Path) -> None:
+def _load_into(store: Any, nquads: bytes) -> Any:
+    """Load N-Quads into an Oxigraph store; return the store."""
     import pyoxigraph
 
-    store = pyoxigraph.Store(str(folder))
     try:
         store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
     except MemoryError as error:  # Oxigraph reads a statement of at most 16 MiB
         raise BelkgError(f"a statement is too large for the query store: {error}") from None
-    store.flush()
-    store.optimize()
-    del store  # closes the store, releasing its lock before the folder is renamed
+    return store
+
+
+def _opened_and_loaded(folder: Path, nquads: bytes) -> Any:
+    import pyoxigraph
+
+    return _load_into(pyoxigraph.Store(str(folder)), nquads)
 
 
 def _written_and_hashed(path: Path, data: bytes) -> str:
@@ -285,14 +292,106 @@ def write_entry(
 ) -> CacheEntry:
     """Store a build atomically; a damaged entry under the same key, or any entry when
     `replace` is set, is replaced."""
+    writer = EntryWriter(root, key)
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        if not root.is_dir():
-            raise NotADirectoryError(20, "Not a directory")
-        remove_stale_staging(root)
-        return _write_entry(root, key, nquads, findings, extra, replace=replace)
+        return writer.finish(nquads, findings, extra, replace=replace)
+    finally:
+        writer.close()
+
+
+@contextmanager
+def _cache_folder_errors(root: Path) -> Iterator[None]:
+    try:
+        yield
     except OSError as error:
         raise BelkgError(f"cannot use as the build cache folder: {error.strerror or error}", str(root)) from None
+
+
+class EntryWriter:
+    """A cache entry written in a staging folder and renamed into place whole. Its store
+    can take the dataset's first part (`begin`, the asserted quads) in a thread of its
+    own while the build goes on (Oxigraph's loader lets go of Python's lock), and the rest
+    at the end (`finish`). `close` removes whatever was not renamed into place."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        import tempfile
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.root = root
+        self.key = key
+        with _cache_folder_errors(root):
+            root.mkdir(parents=True, exist_ok=True)
+            if not root.is_dir():
+                raise NotADirectoryError(20, "Not a directory")
+            remove_stale_staging(root)
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-{os.getpid()}-", dir=root))
+        self._threads = ThreadPoolExecutor(2)  # the store's first part; the N-Quads file
+        self._store: Future[Any] | None = None
+        self._begun = 0
+
+    def begin(self, first: bytes) -> None:
+        """Start loading the store with the dataset's first `len(first)` bytes."""
+        self._begun = len(first)
+        self._store = self._threads.submit(_opened_and_loaded, self.staging / STORE_DIR, first)
+
+    def finish(
+        self, nquads: bytes, findings: list[dict[str, Any]], extra: dict[str, Any], *, replace: bool
+    ) -> CacheEntry:
+        """Write the entry (the dataset `nquads`, which starts with what `begin` was
+        given) and rename it into place."""
+        import shutil
+
+        with _cache_folder_errors(self.root):
+            staging = self.staging
+            # The N-Quads file is written and hashed beside the store's load.
+            dataset_sha256 = self._threads.submit(_written_and_hashed, staging / DATASET_FILE, nquads)
+            try:
+                if self._store is None:
+                    store = _opened_and_loaded(staging / STORE_DIR, nquads)
+                else:
+                    store = _load_into(self._store.result(), nquads[self._begun :])
+                store.flush()
+                store.optimize()
+                del store  # closes the store, releasing its lock before the folder is renamed
+                self._store = None
+            except OSError:
+                plain = dataset_sha256.exception()  # a full disk says so plainly here
+                if isinstance(plain, OSError):
+                    raise plain from None
+                raise
+            (staging / FINDINGS_FILE).write_text(json.dumps(findings, indent=1, ensure_ascii=False), encoding="utf-8")
+            manifest = {
+                "format": CACHE_FORMAT,
+                "key": self.key,
+                "dataset_sha256": dataset_sha256.result(),
+                "dataset_bytes": len(nquads),
+                "store_files": _store_files(staging / STORE_DIR),
+                "store_sha256": _store_sha256(staging / STORE_DIR),
+                **extra,
+            }
+            (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+            final = self.root / self.key
+            if final.is_file() or final.is_symlink():
+                final.unlink()
+            elif final.exists() and (replace or open_entry(self.root, self.key) is None):
+                shutil.rmtree(final, ignore_errors=True)
+            with suppress(OSError):  # another build finished the same entry first: as good
+                os.rename(staging, final)
+            # Its hashes were taken from the bytes just written (or by the build that
+            # renamed its entry into place first): the quick check is enough, as on the
+            # query path.
+            entry = open_entry(self.root, self.key, thorough=False)
+        if entry is None:  # pragma: no cover - only if the folder is removed under us
+            raise BelkgError(f"cache entry {final} could not be read back", str(self.root))
+        return entry
+
+    def close(self) -> None:
+        """Wait for the threads, and remove the staging folder if it is still there."""
+        import shutil
+
+        self._threads.shutdown(wait=True)
+        self._store = None
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def _staging_owner(folder: Path) -> int | None:
@@ -331,62 +430,3 @@ def remove_stale_staging(root: Path) -> list[Path]:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
-
-
-def _write_entry(
-    root: Path,
-    key: str,
-    nquads: bytes,
-    findings: list[dict[str, Any]],
-    extra: dict[str, Any],
-    *,
-    replace: bool,
-) -> CacheEntry:
-    import shutil
-    import tempfile
-    from concurrent.futures import ThreadPoolExecutor
-
-    staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-{os.getpid()}-", dir=root))
-    try:
-        # The N-Quads file is written and hashed beside the store's load: both let go of
-        # Python's lock.
-        with ThreadPoolExecutor(1) as beside:
-            dataset_sha256 = beside.submit(_written_and_hashed, staging / DATASET_FILE, nquads)
-            try:
-                _write_store(nquads, staging / STORE_DIR)
-            except OSError:
-                plain = dataset_sha256.exception()  # a full disk says so plainly here
-                if isinstance(plain, OSError):
-                    raise plain from None
-                raise
-            dataset_sha256.result()
-        (staging / FINDINGS_FILE).write_text(json.dumps(findings, indent=1, ensure_ascii=False), encoding="utf-8")
-        manifest = {
-            "format": CACHE_FORMAT,
-            "key": key,
-            "dataset_sha256": dataset_sha256.result(),
-            "dataset_bytes": len(nquads),
-            "store_files": _store_files(staging / STORE_DIR),
-            "store_sha256": _store_sha256(staging / STORE_DIR),
-            **extra,
-        }
-        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        final = root / key
-        if final.is_file() or final.is_symlink():
-            final.unlink()
-        elif final.exists() and (replace or open_entry(root, key) is None):
-            shutil.rmtree(final, ignore_errors=True)
-        try:
-            os.rename(staging, final)
-        except OSError:
-            # Another build finished the same entry first; theirs is as good as ours.
-            shutil.rmtree(staging, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    # Its hashes were taken from the bytes just written (or by the build that renamed its
-    # entry into place first): the quick check is enough, as on the query path.
-    entry = open_entry(root, key, thorough=False)
-    if entry is None:  # pragma: no cover - only if the folder is removed under us
-        raise OSError(f"cache entry {final} could not be read back")
-    return entry

@@ -27,7 +27,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from belkg.build.beside import beside
-from belkg.build.cache import QUERY_CHECKS, CacheEntry, default_cache_root, input_key, open_entry, write_entry
+from belkg.build.cache import QUERY_CHECKS, CacheEntry, EntryWriter, default_cache_root, input_key, open_entry
 from belkg.build.claim_numbers import check_claim_numbers
 from belkg.build.cues import check_cues, read_lexicon
 from belkg.build.duplicate_claims import duplicate_claims
@@ -258,10 +258,13 @@ def run_build(
     reasoner: str = "fast",
     validator: str = "fast",
     checks_cache: Path | None = None,
+    asserted_ready: Callable[[bytes], None] | None = None,
 ) -> tuple[bytes, list[Finding], dict[str, float], dict[str, int]]:
     """Build from the project's files, without the cache: the dataset as N-Quads, the
     findings, the seconds each stage took and the triples in each graph. The safety
-    gate's verdicts on the rules are kept in `checks_cache`, if given, as a query's are."""
+    gate's verdicts on the rules are kept in `checks_cache`, if given, as a query's are.
+    `asserted_ready` is given the dataset's first part, the asserted quads, as soon as
+    they are written out (the cache's store loads them beside the later stages)."""
     import pyoxigraph
 
     if reasoner not in REASONERS:
@@ -278,6 +281,8 @@ def run_build(
         del raw
         counts: Counter[str] = Counter()
         asserted_text = _nquads(asserted, counts)
+        if asserted_ready is not None:
+            asserted_ready(asserted_text)
         store = pyoxigraph.Store()
         store.bulk_load(asserted_text, format=pyoxigraph.RdfFormat.N_QUADS)
         shown = {path: project.relative(path) for path in project.rule_files()}
@@ -334,28 +339,35 @@ def build(
             mark_used(root, key)
             return Build(project, key, entry, findings, from_cache=True, seconds=entry.manifest.get("seconds", {}))
     total = time.perf_counter()
-    with collector_paused():
-        nquads, findings, seconds, counts = run_build(
-            project, progress, reasoner=reasoner, validator=validator, checks_cache=root / QUERY_CHECKS
-        )
-    seconds["total"] = round(time.perf_counter() - total, 3)
-    if len(nquads) >= _BIG_BUILD_BYTES:
-        release_free_memory()
-    progress("writing the build cache")
-    with _timed(seconds, "cache"):
-        entry = write_entry(
-            root,
-            key,
-            nquads,
-            [finding.as_dict() for finding in findings],
-            {
-                "seconds": seconds,
-                "triples_per_graph": counts,
-                "made_with": made_with,
-                "project": str(project.root.resolve()),
-            },
-            replace=force or entry is not None,
-        )
+    writer = EntryWriter(root, key)
+    try:
+        with collector_paused():
+            nquads, findings, seconds, counts = run_build(
+                project,
+                progress,
+                reasoner=reasoner,
+                validator=validator,
+                checks_cache=root / QUERY_CHECKS,
+                asserted_ready=writer.begin,
+            )
+        seconds["total"] = round(time.perf_counter() - total, 3)
+        if len(nquads) >= _BIG_BUILD_BYTES:
+            release_free_memory()
+        progress("writing the build cache")
+        with _timed(seconds, "cache"):
+            entry = writer.finish(
+                nquads,
+                [finding.as_dict() for finding in findings],
+                {
+                    "seconds": seconds,
+                    "triples_per_graph": counts,
+                    "made_with": made_with,
+                    "project": str(project.root.resolve()),
+                },
+                replace=force or entry is not None,
+            )
+    finally:
+        writer.close()
     removed = prune(root, project.root, key, keep_builds)
     if removed.keys:
         older = "an older build" if len(removed.keys) == 1 else f"{len(removed.keys)} older builds"
