@@ -45,9 +45,13 @@ def run(project, cache: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, ["--project", str(project.root), "--cache-dir", str(cache), *args])
 
 
-def the_keeper(project, cache: Path) -> Keeper:
+def the_key(cache: Path) -> str:
     (folder,) = [path for path in cache.iterdir() if path.is_dir() and len(path.name) == 64]
-    return keeper_of(cache / VIEWS, folder.name)
+    return folder.name
+
+
+def the_keeper(project, cache: Path) -> Keeper:
+    return keeper_of(cache / VIEWS, the_key(cache))
 
 
 def saved_queries_digest(project) -> str:
@@ -111,7 +115,7 @@ def test_a_keeper_leaves_a_build_to_the_keeper_at_work(project, cache):
     assert run(project, cache, "build", "--no-precompute").exit_code == 0
     keeper = the_keeper(project, cache)
     assert claim(keeper)
-    result = run(project, cache, "build", "--in-background")
+    result = run(project, cache, "build", "--keeper-of", the_key(cache))
     assert result.exit_code == 0
     assert f"another keeper is at work on this build (process {os.getpid()})" in result.stderr
     assert not keeper.done.exists() and keeper.lock.exists()
@@ -122,7 +126,7 @@ def test_a_keeper_takes_over_the_lock_of_one_that_died(project, cache):
     keeper = the_keeper(project, cache)
     keeper.lock.parent.mkdir(parents=True, exist_ok=True)
     keeper.lock.write_text(f"{a_dead_process_id()}\n", encoding="ascii")
-    result = run(project, cache, "build", "--in-background")
+    result = run(project, cache, "build", "--keeper-of", the_key(cache))
     assert result.exit_code == 0, result.output
     assert finished(keeper, saved_queries_digest(project))
     assert not keeper.lock.exists()
@@ -159,7 +163,7 @@ def test_a_keeper_that_fails_gives_its_lock_up(project, cache, monkeypatch):
 
     assert run(project, cache, "build", "--no-precompute").exit_code == 0
     monkeypatch.setattr(kept_results, "precompute", fail)
-    result = run(project, cache, "build", "--in-background")
+    result = run(project, cache, "build", "--keeper-of", the_key(cache))
     assert result.exit_code == 2 and "the store went away" in result.stderr
     keeper = the_keeper(project, cache)
     assert not keeper.lock.exists() and not keeper.done.exists()
@@ -172,7 +176,26 @@ def test_a_keeper_whose_query_failed_leaves_the_build_to_a_later_one(project, ca
     assert run(project, cache, "build", "--no-precompute").exit_code == 0
     failed = [Precomputed("negotiators", 0.1, False, "negotiators: the store went away")]
     monkeypatch.setattr(kept_results, "precompute", lambda *args, **kwargs: failed)
-    result = run(project, cache, "build", "--in-background")
+    result = run(project, cache, "build", "--keeper-of", the_key(cache))
     assert result.exit_code == 0 and "warning: negotiators: the store went away" in result.stderr
     keeper = the_keeper(project, cache)
     assert not keeper.lock.exists() and not keeper.done.exists()
+
+
+def test_a_keeper_works_on_its_build_and_never_builds_anew(project, cache, tiny_project):
+    tiny = tiny_project()
+    assert run(tiny, cache, "build", "--no-precompute").exit_code == 0
+    key = the_key(cache)
+    edited = tiny.kg_dir / "900_tiny.ttl"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited since\n", encoding="utf-8")
+    result = run(tiny, cache, "build", "--keeper-of", key)
+    assert result.exit_code == 0, result.output
+    assert the_key(cache) == key  # nothing was built
+    assert finished(keeper_of(cache / VIEWS, key), saved_queries_digest(tiny))
+
+
+def test_a_keeper_of_a_build_gone_from_the_cache_does_nothing(project, cache):
+    result = run(project, cache, "build", "--keeper-of", "0" * 64)
+    assert result.exit_code == 0
+    assert "the build 000000000000 is no longer in the cache: nothing to keep" in result.stderr
+    assert not (cache / VIEWS).exists()

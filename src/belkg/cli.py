@@ -299,7 +299,7 @@ def cli(ctx: click.Context, project: str | None, cache_dir: str | None, quiet: b
     " (--no-precompute: not even in the background)  [default: in the background, for a build of"
     f" {KEEP_IN_BACKGROUND_FROM_TRIPLES:,} triples or more]",
 )
-@click.option("--in-background", is_flag=True, hidden=True)  # the keeper's own run (belkg.keeper)
+@click.option("--keeper-of", metavar="KEY", hidden=True)  # the keeper's own run, on that build (belkg.keeper)
 @click.option(
     "--keep-builds",
     type=click.IntRange(min=0),
@@ -323,7 +323,7 @@ def build_command(
     state: State,
     force: bool,
     precompute: bool | None,
-    in_background: bool,
+    keeper_of: str | None,
     keep_builds: int,
     jobs: int | None,
     reasoner: str,
@@ -337,27 +337,42 @@ def build_command(
     queries' answers now. After a build of 100,000 triples or more, a process of its own
     finds them in the background unless --no-precompute is given.
     """
+    if keeper_of is not None:
+        _keep(state, keeper_of, jobs)
+        return
     result = state.build(force=force, reasoner=reasoner, validator=validator, keep_builds=keep_builds)
     counts = result.entry.manifest.get("triples_per_graph", {})
-    if not in_background:  # the keeper's log tells what it did, not what the build holds
-        for graph, count in sorted(counts.items()):
-            click.echo(f"{count:>7}  {graph}")
-        click.echo(f"{sum(counts.values()):>7}  triples in all", err=False)
+    for graph, count in sorted(counts.items()):
+        click.echo(f"{count:>7}  {graph}")
+    click.echo(f"{sum(counts.values()):>7}  triples in all", err=False)
     if result.from_cache:
         state.say(f"up to date: cache {result.key[:12]} ({result.entry.folder})")
     else:
         timing = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.seconds.items())
         state.say(f"built: {timing}")
-    if precompute or in_background:
-        _precompute(state, result, jobs, in_background)
+    if precompute:
+        _precompute(state, result.key, jobs, in_background=False)
     elif precompute is None and sum(counts.values()) >= KEEP_IN_BACKGROUND_FROM_TRIPLES:
-        _keep_in_background(state, result, reasoner, validator)
+        _keep_in_background(state, result.key)
     if result.findings:
         click.echo(f"{len(result.findings)} finding(s): run `belkg validate` to see them", err=True)
         sys.exit(EXIT_FINDINGS)
 
 
-def _keeper(state: State, result: Any) -> tuple[Any, list[Any], str]:
+def _keep(state: State, key: str, jobs: int | None) -> None:
+    """The keeper's own run: precompute on the build `key`, never building anew (the
+    project's files may have changed since)."""
+    from belkg.build.cache import open_entry
+
+    entry = open_entry(state.cache_root(), key, thorough=False)
+    if entry is None:
+        state.say(f"the build {key[:12]} is no longer in the cache: nothing to keep")
+        return
+    state.pin(entry)
+    _precompute(state, key, jobs, in_background=True)
+
+
+def _keeper(state: State, key: str) -> tuple[Any, list[Any], str]:
     """This build's keeper, the saved queries, and the digest of their default runs."""
     from belkg.build.cache import VIEWS
     from belkg.catalogue import load_catalogue
@@ -365,18 +380,18 @@ def _keeper(state: State, result: Any) -> tuple[Any, list[Any], str]:
     from belkg.kept_results import default_runs
 
     queries = load_catalogue(state.project().queries_dir)
-    keeper = keeper_of(state.cache_root() / VIEWS, result.entry.folder.name)
+    keeper = keeper_of(state.cache_root() / VIEWS, key)
     return keeper, queries, queries_digest(default_runs(queries))
 
 
-def _precompute(state: State, result: Any, jobs: int | None, in_background: bool) -> None:
-    """Run the saved queries now (--precompute), or as the keeper of this build."""
+def _precompute(state: State, key: str, jobs: int | None, in_background: bool) -> None:
+    """Run the saved queries on the build `key` now (--precompute), or as its keeper."""
     from contextlib import nullcontext, suppress
 
     from belkg import keeper as keepers
     from belkg.kept_results import precompute as run_saved_queries
 
-    keeper, queries, digest = _keeper(state, result)
+    keeper, queries, digest = _keeper(state, key)
     with keepers.at_work(keeper) if in_background else nullcontext(True) as free:
         if not free:
             state.say(f"another keeper is at work on this build (process {keepers.running(keeper)})")
@@ -395,13 +410,13 @@ def _precompute(state: State, result: Any, jobs: int | None, in_background: bool
                 keepers.mark_finished(keeper, digest)
 
 
-def _keep_in_background(state: State, result: Any, reasoner: str, validator: str) -> None:
+def _keep_in_background(state: State, key: str) -> None:
     """Start the keeper of a big build, unless its answers are kept or being kept."""
     from belkg import keeper as keepers
 
-    keeper, _, digest = _keeper(state, result)
+    keeper, _, digest = _keeper(state, key)
     arguments = ["--project", str(state.project().root), "--cache-dir", str(state.cache_root()), "build",
-                 "--in-background", "--reasoner", reasoner, "--validator", validator]  # fmt: skip
+                 "--keeper-of", key]  # fmt: skip
     try:
         pid = keepers.start_if_needed(keeper, digest, arguments)
     except OSError as error:

@@ -125,6 +125,10 @@ class State:
             self._entry = current_entry(self.project(), self.cache_dir, self.progress)
         return self._entry
 
+    def pin(self, entry: Any) -> None:
+        """Work on this build, whatever the project's files hold now."""
+        self._entry = entry
+
     def conflicts(self, engine: Any) -> Any:
         """Where the sources disagree, as `engine` answers it over the current build, kept
         beside the build cache between runs (belkg.conflicts.kept_conflicts)."""
