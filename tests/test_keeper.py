@@ -199,3 +199,12 @@ def test_a_keeper_of_a_build_gone_from_the_cache_does_nothing(project, cache):
     assert result.exit_code == 0
     assert "the build 000000000000 is no longer in the cache: nothing to keep" in result.stderr
     assert not (cache / VIEWS).exists()
+
+
+def test_a_lock_a_day_old_is_taken_over(tmp_path):
+    keeper = keeper_of(tmp_path / VIEWS, "0" * 64)
+    assert claim(keeper)  # held by this process, which is alive
+    long_ago = time.time() - 25 * 3600
+    os.utime(keeper.lock, (long_ago, long_ago))
+    assert running(keeper) is None
+    assert claim(keeper) and running(keeper) == os.getpid()

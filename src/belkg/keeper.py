@@ -24,6 +24,7 @@ from belkg.records import NamedTuple
 
 KEEP_IN_BACKGROUND_FROM_TRIPLES = 100_000  # smaller builds answer every saved query quickly
 NICENESS = 10  # the keeper gives way to the commands a person is waiting for
+STALE_LOCK_SECONDS = 24 * 3600
 
 
 class Keeper(NamedTuple):
@@ -47,9 +48,14 @@ def queries_digest(runs: Sequence[tuple[str, str]]) -> str:
 
 
 def running(keeper: Keeper) -> int | None:
-    """The process id of the keeper at work on this build, if one is."""
+    """The process id of the keeper at work on this build, if one is (a lock a day old is
+    taken for one left by a keeper that died, its process id since given to another)."""
+    import time
+
     try:
         pid = int(keeper.lock.read_text(encoding="ascii").strip())
+        if time.time() - keeper.lock.stat().st_mtime > STALE_LOCK_SECONDS:
+            return None
     except (OSError, ValueError):
         return None
     return pid if process_alive(pid) else None
