@@ -208,3 +208,10 @@ def test_a_lock_a_day_old_is_taken_over(tmp_path):
     os.utime(keeper.lock, (long_ago, long_ago))
     assert running(keeper) is None
     assert claim(keeper) and running(keeper) == os.getpid()
+
+
+def test_a_keeper_of_something_not_a_key_is_refused(project, cache):
+    result = run(project, cache, "build", "--keeper-of", "../../elsewhere")
+    assert result.exit_code == 2
+    assert "Invalid value for '--keeper-of': not a build's key (64 hexadecimal digits)" in result.stderr
+    assert not (cache / VIEWS).exists()

@@ -362,8 +362,12 @@ def build_command(
 def _keep(state: State, key: str, jobs: int | None) -> None:
     """The keeper's own run: precompute on the build `key`, never building anew (the
     project's files may have changed since)."""
+    import re
+
     from belkg.build.cache import open_entry
 
+    if not re.fullmatch("[0-9a-f]{64}", key):
+        raise click.BadParameter("not a build's key (64 hexadecimal digits)", param_hint="'--keeper-of'")
     entry = open_entry(state.cache_root(), key, thorough=False)
     if entry is None:
         state.say(f"the build {key[:12]} is no longer in the cache: nothing to keep")
