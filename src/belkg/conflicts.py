@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from belkg.build.cache import CacheEntry
+from belkg.build.cache import CacheEntry, key_tag
 from belkg.engines import Engine
 from belkg.errors import BelkgError
 from belkg.project import Project
@@ -62,8 +62,6 @@ def kept_file(
     from belkg.catalogue import find_saved_query
 
     text = find_saved_query(project.queries_dir, CONFLICTS_QUERY, cache_dir=header_cache).text
-    from belkg.build.cache import key_tag
-
     parts = (__version__, entry.folder.name, engine.name, str(getattr(engine, "inference", True)), text)
     digest = hashlib.sha256(chr(0).join(parts).encode()).hexdigest()[:32]
     return views / f"{CONFLICTS_QUERY}-{key_tag(entry.folder.name)}-{digest}.json"

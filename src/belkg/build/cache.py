@@ -324,7 +324,7 @@ class EntryWriter:
             if not root.is_dir():
                 raise NotADirectoryError(20, "Not a directory")
             remove_stale_staging(root)
-            self.staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}-{os.getpid()}-", dir=root))
+            self.staging = Path(tempfile.mkdtemp(prefix=staging_prefix(key), dir=root))
         self._threads = ThreadPoolExecutor(2)  # the store's first part; the N-Quads file
         self._store: Future[Any] | None = None
         self._begun = 0
@@ -392,6 +392,12 @@ class EntryWriter:
         self._threads.shutdown(wait=True)
         self._store = None
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def staging_prefix(key: str) -> str:
+    """How a folder this process fills or empties, beside the entries, begins its name:
+    .<key>-<pid>-, so that the next build removes it if this process dies first."""
+    return f".{key[:12]}-{os.getpid()}-"
 
 
 def _staging_owner(folder: Path) -> int | None:

@@ -129,8 +129,8 @@ VALIDATION_BESIDE_FROM_TRIPLES = 100_000
 
 def release_free_memory() -> None:
     """Give the memory of the build's freed objects back to the system (where the C
-    library can), before Oxigraph's bulk loader takes its own: the peak of a big build
-    is then the larger of the two, not their sum."""
+    library can), before Oxigraph's bulk loader takes its own for the derived quads: the
+    peak of that stage is then the larger of the two, not their sum."""
     import ctypes
 
     gc.collect()

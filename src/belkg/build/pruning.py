@@ -14,7 +14,7 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
-from belkg.build.cache import MANIFEST_FILE, VIEWS, key_tag
+from belkg.build.cache import MANIFEST_FILE, VIEWS, key_tag, staging_prefix
 from belkg.records import NamedTuple
 
 KEEP_BUILDS = 3  # the project's builds kept in the cache, the current one included
@@ -91,7 +91,7 @@ def _remove(folder: Path, root: Path) -> int:
     import shutil
 
     size = _size(folder)
-    doomed = root / f".{folder.name[:12]}-{os.getpid()}-removed{time.monotonic_ns()}"
+    doomed = root / f"{staging_prefix(folder.name)}removed{time.monotonic_ns()}"
     try:
         folder.rename(doomed)
     except OSError:
